@@ -1,0 +1,113 @@
+import type { Secret } from './secret.js';
+
+/** Signing algorithms the gateway supports (PKCS8 PEM files). */
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+
+/** One configured signing key; the first one of the list signs, the others only verify. */
+export interface SigningKeyConfig {
+  /** Path as written in the config file (resolved against the config file's folder). */
+  file: string;
+  /** Algorithm derived from the key type. */
+  alg: SigningAlgorithm;
+  /** The PKCS8 PEM text. */
+  pem: Secret;
+}
+
+/** Token lifetimes, in seconds. */
+export interface TokenLifetimes {
+  accessToken: number;
+  refreshToken: number;
+  authorizationCode: number;
+}
+
+export interface MemoryStorageConfig {
+  type: 'memory';
+}
+
+export interface RedisStorageConfig {
+  type: 'redis';
+  /** `redis://` or `rediss://` URL (single node); absent when `sentinel` or `cluster` is used. */
+  url?: Secret;
+  keyPrefix: string;
+  /** 32-byte key (base64 or hex in the source) for AES-256-GCM encryption at rest. */
+  encryptionKey?: Secret;
+  sentinel?: { name: string; sentinels: Array<{ host: string; port: number }>; password?: Secret };
+  cluster?: { nodes: Array<{ host: string; port: number }>; password?: Secret };
+}
+
+export type StorageConfig = MemoryStorageConfig | RedisStorageConfig;
+
+/** A pre-registered client. */
+export interface StaticClientConfig {
+  clientId: string;
+  clientSecret?: Secret;
+  clientName?: string;
+  redirectUris: string[];
+  /** Trusted clients skip the consent page. */
+  trusted: boolean;
+  /** Scopes this client may request; absent = every supported scope. */
+  scopes?: string[];
+}
+
+interface UpstreamBase {
+  /** `^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`; `default` for a lone unnamed upstream. */
+  name: string;
+  clientId: string;
+  /** Absent = public client (PKCE only). */
+  clientSecret?: Secret;
+  scopes: string[];
+  /** When true, a failing leg is skipped (never true for the first upstream). */
+  optional: boolean;
+}
+
+/** An OpenID Connect upstream, configured by discovery at `issuer`. */
+export interface OidcUpstreamConfig extends UpstreamBase {
+  type: 'oidc';
+  issuer: string;
+}
+
+/** A plain OAuth 2.0 upstream (e.g. GitHub): endpoints given, identity from a userinfo endpoint. */
+export interface OAuth2UpstreamConfig extends UpstreamBase {
+  type: 'oauth2';
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userinfo: {
+    endpoint: string;
+    /** Field holding the stable subject (e.g. `id`). */
+    subjectField: string;
+    nameField?: string;
+    emailField?: string;
+  };
+}
+
+export type UpstreamConfig = OidcUpstreamConfig | OAuth2UpstreamConfig;
+
+/** A protected route of the reference server (SPEC §9). */
+export interface RouteConfig {
+  /** Path prefix, e.g. `/mcp/github`. */
+  path: string;
+  /** Backend base URL. */
+  backend: string;
+  /** Name of the upstream whose token the backend receives. */
+  upstream: string;
+  headerStrategy: 'replace' | 'custom';
+  /** Required when `headerStrategy` is `custom`. */
+  customHeaderName?: string;
+  /** The resource URL: `issuer + path` (RFC 8707 / RFC 9728). */
+  resource: string;
+}
+
+/** The normalized, fully typed gateway configuration (SPEC §4): durations in seconds, defaults applied, secrets resolved. */
+export interface GatewayConfig {
+  issuer: string;
+  /** Empty = an ephemeral ES256 key is generated at start (with a warning). */
+  signingKeys: SigningKeyConfig[];
+  tokenLifetimes: TokenLifetimes;
+  scopesSupported: string[];
+  storage: StorageConfig;
+  registration: { enabled: boolean };
+  clients: StaticClientConfig[];
+  /** The chain visits them in this order; at least one. */
+  upstreams: UpstreamConfig[];
+  routes: RouteConfig[];
+}

@@ -1,0 +1,2 @@
+export type * from './gateway-config.js';
+export { Secret } from './secret.js';

@@ -1,0 +1,42 @@
+/**
+ * One upstream IdP's token set for one gateway session (SPEC §3).
+ * Times are epoch milliseconds.
+ */
+export interface UpstreamTokens {
+  accessToken: string;
+  tokenType: string;
+  refreshToken?: string;
+  idToken?: string;
+  /** When the access token expires; absent means it does not expire. */
+  expiresAt?: number;
+  /**
+   * When the gateway session that owns these tokens ends (the AS grant's end).
+   * The entry lives until `max(expiresAt, sessionExpiresAt)`; an entry with a
+   * refresh token is never evicted just because its access token expired.
+   */
+  sessionExpiresAt?: number;
+  scope?: string;
+  /** Internal user id of the gateway. */
+  userId: string;
+  /** The subject the upstream IdP gave this user. */
+  upstreamSubject: string;
+  /** The client the session was issued to. */
+  clientId: string;
+}
+
+/**
+ * Upstream tokens keyed by `(session id, provider name)`; the method names are the RFC's.
+ * Empty `sessionId` or `providerName` rejects with `InvalidStorageArgumentError`.
+ */
+export interface UpstreamTokenStore {
+  /** Stores (replaces) one provider's tokens for a session. Atomic with the session index; one Redis round trip. */
+  storeUpstreamTokens(sessionId: string, providerName: string, tokens: UpstreamTokens): Promise<void>;
+  /** One provider's tokens, expired access tokens included; `undefined` when none. */
+  getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined>;
+  /** Every provider's tokens of a session in one read (`{}` when none; expired ones included). One Redis round trip. */
+  getAllUpstreamTokens(sessionId: string): Promise<Record<string, UpstreamTokens>>;
+  /** Deletes every provider's tokens of the session. Atomic; one Redis round trip. */
+  deleteUpstreamTokens(sessionId: string): Promise<void>;
+  /** Deletes one provider's tokens of the session. */
+  deleteUpstreamTokensForProvider(sessionId: string, providerName: string): Promise<void>;
+}

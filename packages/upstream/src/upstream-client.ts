@@ -1,0 +1,48 @@
+/** Tokens and identity returned by one upstream leg or refresh. Times are epoch ms. */
+export interface UpstreamTokenSet {
+  accessToken: string;
+  tokenType: string;
+  refreshToken?: string;
+  idToken?: string;
+  /** Absent when the IdP gave no `expires_in`. */
+  expiresAt?: number;
+  scope?: string;
+}
+
+/** Who the user is at the upstream. */
+export interface UpstreamIdentity {
+  /** Stable subject (`sub` claim, or the configured userinfo field, as a string). */
+  subject: string;
+  name?: string;
+  email?: string;
+}
+
+/** Parameters of one leg, generated fresh by the chain for every leg. */
+export interface UpstreamLegParameters {
+  /** `/oauth/callback/<name>` under the gateway's issuer. */
+  redirectUri: string;
+  state: string;
+  /** PKCE verifier; the S256 challenge goes to the IdP. */
+  codeVerifier: string;
+  /** OIDC nonce (ignored by `oauth2` upstreams). */
+  nonce: string;
+}
+
+/** A client of one upstream IdP. Created once per configured upstream. */
+export interface UpstreamClient {
+  readonly name: string;
+  readonly type: 'oidc' | 'oauth2';
+  /** The URL to send the browser to for this leg. */
+  authorizationUrl(leg: UpstreamLegParameters): Promise<URL>;
+  /**
+   * Validates the callback (`state`, `iss` when the IdP supports RFC 9207, `error`),
+   * exchanges the code with PKCE, and validates the ID token fully (signature, `iss`,
+   * `aud`, `exp`, `nonce`) or fetches userinfo. Rejects with `UpstreamError`.
+   */
+  completeAuthorization(
+    callbackUrl: URL,
+    leg: UpstreamLegParameters,
+  ): Promise<{ tokens: UpstreamTokenSet; identity: UpstreamIdentity }>;
+  /** Refresh grant. Rejects with `UpstreamError` (`permanent` tells a dead token from an outage). */
+  refresh(refreshToken: string): Promise<UpstreamTokenSet>;
+}
