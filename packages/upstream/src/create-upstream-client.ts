@@ -1,0 +1,36 @@
+import { createBoundedFetch } from './internal/bounded-fetch.js';
+import type { ClientContext } from './internal/client-context.js';
+import { createOAuth2UpstreamClient } from './internal/oauth2-upstream-client.js';
+import { createOidcUpstreamClient } from './internal/oidc-upstream-client.js';
+import { silentLogger } from './internal/silent-logger.js';
+import { validateOptions } from './internal/validate-options.js';
+import type { UpstreamClient } from './upstream-client.js';
+import type { UpstreamClientOptions, UpstreamRuntime } from './upstream-client-options.js';
+
+/** Default bound on every upstream HTTP call. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates the client of one upstream IdP: `oidc` (openid-client: discovery, PKCE S256,
+ * nonce, RFC 9207 `iss`, ID token signature verified) or `oauth2` (GitHub-shaped
+ * RFC 6749 §4.1 + RFC 7636, identity from userinfo). Options are checked now and throw
+ * `UpstreamOptionsError`; discovery happens lazily on first use. Every call rejects only
+ * with `UpstreamError` (or `UpstreamOptionsError` for a bad argument).
+ */
+export function createUpstreamClient(
+  options: UpstreamClientOptions,
+  runtime: UpstreamRuntime = {},
+): UpstreamClient {
+  validateOptions(options, runtime);
+  const timeoutMs = runtime.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+  const context: ClientContext = {
+    fetch: createBoundedFetch(options.name, runtime.fetch ?? globalThis.fetch, timeoutMs),
+    timeoutMs,
+    logger: runtime.logger ?? silentLogger,
+    now: runtime.now ?? Date.now,
+    allowInsecureHttp: runtime.allowInsecureHttp === true,
+  };
+  return options.type === 'oidc'
+    ? createOidcUpstreamClient(options, context)
+    : createOAuth2UpstreamClient(options, context);
+}

@@ -1,0 +1,175 @@
+import * as client from 'openid-client';
+import type { UpstreamClient, UpstreamIdentity, UpstreamLegParameters } from '../upstream-client.js';
+import type { OidcUpstreamClientOptions } from '../upstream-client-options.js';
+import { UpstreamError } from '../upstream-error.js';
+import { assertCallbackUrl, assertLeg, assertRefreshToken } from './assert-arguments.js';
+import { validateAuthorizationResponse } from './authorization-response.js';
+import type { ClientContext } from './client-context.js';
+import { logFailure } from './log-failure.js';
+import { mapOpenidClientError, type OidcOperation } from './map-openid-client-error.js';
+import { toTokenSet } from './token-set.js';
+
+/**
+ * An OpenID Connect upstream on openid-client: discovery (lazy, cached once it
+ * succeeds), authorization code + PKCE S256 (RFC 7636), `state`, `nonce`, RFC 9207 `iss`
+ * when advertised, and the ID token verified fully, signature included (OIDC Core §3.1.3.7).
+ */
+export function createOidcUpstreamClient(
+  options: OidcUpstreamClientOptions,
+  context: ClientContext,
+): UpstreamClient {
+  const provider = options.name;
+  const scope = (options.scopes.includes('openid') ? options.scopes : ['openid', ...options.scopes]).join(
+    ' ',
+  );
+  let pending: Promise<client.Configuration> | undefined;
+
+  /** Discovery on first use; a failure is not cached, so the next call retries. */
+  function configuration(): Promise<client.Configuration> {
+    pending ??= discover().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  }
+
+  async function discover(): Promise<client.Configuration> {
+    const execute = [
+      // openid-client verifies ID token signatures only when asked (SPEC §6).
+      client.enableNonRepudiationChecks,
+      ...(context.allowInsecureHttp ? [client.allowInsecureRequests] : []),
+    ];
+    const config = await client
+      .discovery(
+        new URL(options.issuer),
+        options.clientId,
+        undefined,
+        options.clientSecret === undefined ? client.None() : client.ClientSecretBasic(options.clientSecret),
+        {
+          [client.customFetch]: context.fetch,
+          // Our own deadline (milliseconds) fires first; this one is only a backstop.
+          timeout: Math.ceil(context.timeoutMs / 1000) + 1,
+          execute,
+        },
+      )
+      .catch((error: unknown) => {
+        throw mapOpenidClientError(provider, 'discovery', error);
+      });
+    const metadata = config.serverMetadata();
+    if (!metadata.jwks_uri) {
+      throw new UpstreamError(
+        provider,
+        'ERR_UPSTREAM_INVALID_RESPONSE',
+        `upstream "${provider}" discovery has no jwks_uri, so ID token signatures cannot be verified`,
+      );
+    }
+    if (!metadata.token_endpoint || !metadata.authorization_endpoint) {
+      throw new UpstreamError(
+        provider,
+        'ERR_UPSTREAM_INVALID_RESPONSE',
+        `upstream "${provider}" discovery lacks the authorization or token endpoint`,
+      );
+    }
+    if (
+      metadata.code_challenge_methods_supported &&
+      !metadata.code_challenge_methods_supported.includes('S256')
+    ) {
+      context.logger.warn({ provider }, 'upstream does not advertise PKCE S256; sending it anyway');
+    }
+    context.logger.debug({ provider, issuer: metadata.issuer }, 'upstream discovery completed');
+    return config;
+  }
+
+  async function step<T>(operation: OidcOperation, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw mapOpenidClientError(provider, operation, error);
+    }
+  }
+
+  return {
+    name: provider,
+    type: 'oidc',
+
+    async authorizationUrl(leg: UpstreamLegParameters): Promise<URL> {
+      assertLeg(leg);
+      const config = await configuration();
+      return client.buildAuthorizationUrl(config, {
+        redirect_uri: leg.redirectUri,
+        scope,
+        state: leg.state,
+        nonce: leg.nonce,
+        code_challenge: await client.calculatePKCECodeChallenge(leg.codeVerifier),
+        code_challenge_method: 'S256',
+      });
+    },
+
+    async completeAuthorization(callbackUrl, leg) {
+      assertCallbackUrl(callbackUrl);
+      assertLeg(leg);
+      try {
+        const config = await configuration();
+        const metadata = config.serverMetadata();
+        // Checked here for precise errors; openid-client checks the same again.
+        validateAuthorizationResponse(provider, callbackUrl, {
+          expectedState: leg.state,
+          issuer: {
+            value: metadata.issuer,
+            required: metadata.authorization_response_iss_parameter_supported === true,
+          },
+        });
+        // The token request's redirect_uri is the leg's, whatever host the callback came in on.
+        const current = new URL(leg.redirectUri);
+        current.search = callbackUrl.search;
+        const response = await step('token endpoint', () =>
+          client.authorizationCodeGrant(config, current, {
+            pkceCodeVerifier: leg.codeVerifier,
+            expectedState: leg.state,
+            expectedNonce: leg.nonce,
+            idTokenExpected: true,
+          }),
+        );
+        const claims = response.claims();
+        if (claims === undefined || typeof claims.sub !== 'string' || claims.sub.length === 0) {
+          throw new UpstreamError(
+            provider,
+            'ERR_UPSTREAM_INVALID_RESPONSE',
+            `upstream "${provider}" sent no ID token subject`,
+          );
+        }
+        const identity: UpstreamIdentity = { subject: claims.sub };
+        if (typeof claims['name'] === 'string' && claims['name'].length > 0) identity.name = claims['name'];
+        if (typeof claims['email'] === 'string' && claims['email'].length > 0)
+          identity.email = claims['email'];
+        const tokens = toTokenSet({ provider, body: response, now: context.now() });
+        context.logger.debug({ provider, operation: 'authorization_code' }, 'upstream leg completed');
+        return { tokens, identity };
+      } catch (error) {
+        const mapped = mapOpenidClientError(provider, 'authorization response', error);
+        logFailure(context.logger, provider, 'authorization_code', mapped);
+        throw mapped;
+      }
+    },
+
+    async refresh(refreshToken) {
+      assertRefreshToken(refreshToken);
+      try {
+        const config = await configuration();
+        const response = await step('token endpoint', () => client.refreshTokenGrant(config, refreshToken));
+        const tokens = toTokenSet({
+          provider,
+          body: response,
+          now: context.now(),
+          previousRefreshToken: refreshToken,
+        });
+        context.logger.debug({ provider, operation: 'refresh_token' }, 'upstream tokens refreshed');
+        return tokens;
+      } catch (error) {
+        const mapped = mapOpenidClientError(provider, 'token endpoint', error);
+        logFailure(context.logger, provider, 'refresh_token', mapped);
+        throw mapped;
+      }
+    },
+  } satisfies UpstreamClient;
+}

@@ -1,0 +1,53 @@
+import type { UpstreamLogger } from './upstream-logger.js';
+
+interface UpstreamClientOptionsBase {
+  /** Provider name (`corp`, `github`, `default`); used in errors and logs. */
+  name: string;
+  clientId: string;
+  /**
+   * Plain client secret. Present: `client_secret_basic` (RFC 6749 §2.3.1).
+   * Absent: a public client, `none` + PKCE only.
+   */
+  clientSecret?: string;
+  /** Requested scopes, sent space-joined (RFC 6749 §3.3). */
+  scopes: string[];
+}
+
+/** An OpenID Connect upstream, configured by discovery at `issuer` (OIDC Discovery 1.0). */
+export interface OidcUpstreamClientOptions extends UpstreamClientOptionsBase {
+  type: 'oidc';
+  issuer: string;
+}
+
+/** A plain OAuth 2.0 upstream shaped like GitHub: endpoints given, identity from a userinfo endpoint. */
+export interface OAuth2UpstreamClientOptions extends UpstreamClientOptionsBase {
+  type: 'oauth2';
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userinfo: {
+    endpoint: string;
+    /** Field of the userinfo JSON holding the stable subject (e.g. `id`); a number is converted to a string. */
+    subjectField: string;
+    nameField?: string;
+    emailField?: string;
+  };
+}
+
+/**
+ * What `createUpstreamClient` takes: `@auth/config`'s `UpstreamConfig` with a plain
+ * string secret, so this package depends on nothing internal.
+ */
+export type UpstreamClientOptions = OidcUpstreamClientOptions | OAuth2UpstreamClientOptions;
+
+/** Injectable runtime collaborators (oauth4webapi style). */
+export interface UpstreamRuntime {
+  /** Defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Bound on every upstream HTTP call, body included. Default 10 000 ms. */
+  timeoutMs?: number;
+  logger?: UpstreamLogger;
+  /** Clock for `expiresAt` (epoch ms). ID-token time checks use the real clock, like the IdP does. */
+  now?: () => number;
+  /** Allow `http:` issuers and endpoints (loopback tests and the demo). Default false. */
+  allowInsecureHttp?: boolean;
+}
