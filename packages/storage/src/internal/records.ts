@@ -1,0 +1,61 @@
+import { InvalidStorageArgumentError } from '../errors.js';
+import type { AuthorizationCodeRecord } from '../ports/authorization-code-store.js';
+import type { OAuthClient } from '../ports/client-store.js';
+import type { Grant } from '../ports/grant-store.js';
+import type { PendingAuthorization } from '../ports/pending-authorization-store.js';
+import type { User } from '../ports/user-store.js';
+import { requireId, requireObject, requireSessionId, requireString, requireTime } from './validate.js';
+
+/** Checks the fields a backend relies on; the rest is stored as given. */
+export function validateClient(value: unknown): OAuthClient {
+  const client = requireObject(value, 'client');
+  requireId(client['clientId'], 'client.clientId');
+  if (!Array.isArray(client['redirectUris'])) {
+    throw new InvalidStorageArgumentError('client.redirectUris must be an array');
+  }
+  if (client['clientSecret'] !== undefined) {
+    const secret = requireString(client['clientSecret'], 'client.clientSecret');
+    if (secret.length === 0) throw new InvalidStorageArgumentError('client.clientSecret must not be empty');
+  }
+  return client as unknown as OAuthClient;
+}
+
+export function validatePending(value: unknown): PendingAuthorization {
+  const pending = requireObject(value, 'pending');
+  requireId(pending['id'], 'pending.id');
+  requireSessionId(pending['sessionId']);
+  if (pending['providerName'] !== undefined) requireId(pending['providerName'], 'pending.providerName');
+  requireTime(pending['expiresAt'], 'pending.expiresAt');
+  requireObject(pending['request'], 'pending.request');
+  return pending as unknown as PendingAuthorization;
+}
+
+export function validateCodeRecord(value: unknown): AuthorizationCodeRecord {
+  const record = requireObject(value, 'record');
+  requireId(record['clientId'], 'record.clientId');
+  requireId(record['grantId'], 'record.grantId');
+  requireSessionId(record['sessionId']);
+  requireTime(record['expiresAt'], 'record.expiresAt');
+  return record as unknown as AuthorizationCodeRecord;
+}
+
+export function validateGrant(value: unknown): Grant {
+  const grant = requireObject(value, 'grant');
+  requireId(grant['grantId'], 'grant.grantId');
+  requireId(grant['clientId'], 'grant.clientId');
+  requireSessionId(grant['sessionId']);
+  requireTime(grant['expiresAt'], 'grant.expiresAt');
+  return grant as unknown as Grant;
+}
+
+export function validateUser(value: unknown): User {
+  const user = requireObject(value, 'user');
+  requireId(user['id'], 'user.id');
+  return user as unknown as User;
+}
+
+/** The client as reads return it: never the secret, only whether there is one. */
+export function publicClient(client: OAuthClient, hasSecret: boolean): OAuthClient {
+  const { clientSecret: _secret, hasSecret: _has, ...rest } = client;
+  return hasSecret ? { ...rest, hasSecret: true } : { ...rest, hasSecret: false };
+}

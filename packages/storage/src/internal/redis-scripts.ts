@@ -1,0 +1,181 @@
+/**
+ * Lua scripts of the Redis backend, registered with ioredis `defineCommand`
+ * (sent with EVAL once per connection, EVALSHA afterwards). Each runs atomically
+ * and is one round trip. Keys a script builds itself (from a prefix in ARGV)
+ * always share the hash tag of a declared key, so they live in its cluster slot.
+ */
+export const redisScripts = {
+  /** KEYS: pending. Returns the value and deletes it. */
+  authStorageConsumePending: {
+    numberOfKeys: 1,
+    lua: `
+local v = redis.call('GET', KEYS[1])
+if v then redis.call('DEL', KEYS[1]) end
+return v`,
+  },
+
+  /** KEYS: code. ARGV: record, ttl ms. */
+  authStorageSaveCode: {
+    numberOfKeys: 1,
+    lua: `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'r', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`,
+  },
+
+  /** KEYS: code. Returns nil, or {1 = first use | 0 = reuse, record}. */
+  authStorageConsumeCode: {
+    numberOfKeys: 1,
+    lua: `
+local r = redis.call('HGET', KEYS[1], 'r')
+if not r then return false end
+return {redis.call('HSETNX', KEYS[1], 'u', '1'), r}`,
+  },
+
+  /** KEYS: grant, family set, [refresh pointer]. ARGV: record, ttl ms, grant id, [refresh hash]. */
+  authStorageSaveGrant: {
+    numberOfKeys: null,
+    lua: `
+redis.call('HSET', KEYS[1], 'r', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if KEYS[3] then
+  redis.call('HSET', KEYS[1], 'cur', ARGV[4])
+  redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[2])
+  redis.call('SADD', KEYS[2], ARGV[4])
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+end
+return 1`,
+  },
+
+  /**
+   * KEYS: presented pointer, next pointer. ARGV: grant key prefix, family key prefix,
+   * pointer key prefix, presented hash, next hash. Returns nil, {'rotated', record, grant id} or {'reused', record, grant id}.
+   * RFC 9700 §4.14.2: a rotated token presented again revokes the whole family.
+   */
+  authStorageRotateRefresh: {
+    numberOfKeys: 2,
+    lua: `
+local gid = redis.call('GET', KEYS[1])
+if not gid then return false end
+local gk = ARGV[1] .. gid
+local fam = ARGV[2] .. gid
+local r = redis.call('HGET', gk, 'r')
+if not r then return false end
+if redis.call('HGET', gk, 'cur') == ARGV[4] then
+  local ttl = redis.call('PTTL', gk)
+  redis.call('HSET', gk, 'cur', ARGV[5])
+  if ttl > 0 then redis.call('SET', KEYS[2], gid, 'PX', ttl) else redis.call('SET', KEYS[2], gid) end
+  redis.call('SADD', fam, ARGV[5])
+  if ttl > 0 then redis.call('PEXPIRE', fam, ttl) end
+  return {'rotated', r, gid}
+end
+for _, h in ipairs(redis.call('SMEMBERS', fam)) do redis.call('DEL', ARGV[3] .. h) end
+redis.call('DEL', gk, fam)
+return {'reused', r, gid}`,
+  },
+
+  /** KEYS: pointer. ARGV: grant key prefix. Returns {grant id, record} or nil. */
+  authStorageFindGrantByRefresh: {
+    numberOfKeys: 1,
+    lua: `
+local gid = redis.call('GET', KEYS[1])
+if not gid then return false end
+local r = redis.call('HGET', ARGV[1] .. gid, 'r')
+if not r then return false end
+return {gid, r}`,
+  },
+
+  /** KEYS: grant, family set. ARGV: pointer key prefix. */
+  authStorageRevokeGrant: {
+    numberOfKeys: 2,
+    lua: `
+for _, h in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('DEL', ARGV[1] .. h) end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1`,
+  },
+
+  /** KEYS: identity. ARGV: user id. Returns {'linked'}, {'already-linked'} or {'conflict', user id}. */
+  authStorageLinkIdentity: {
+    numberOfKeys: 1,
+    lua: `
+local cur = redis.call('GET', KEYS[1])
+if not cur then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return {'linked'}
+end
+if cur == ARGV[1] then return {'already-linked'} end
+return {'conflict', cur}`,
+  },
+
+  /**
+   * KEYS: token, session index. ARGV: provider, record, ttl ms (-1 = none, 0 = already
+   * evictable: delete). The index never expires before any of its entries.
+   */
+  authStorageStoreUpstream: {
+    numberOfKeys: 2,
+    lua: `
+local ttl = tonumber(ARGV[3])
+if ttl == 0 then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[2], ARGV[1])
+  return 0
+end
+local before = redis.call('PTTL', KEYS[2])
+if ttl < 0 then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+end
+redis.call('SADD', KEYS[2], ARGV[1])
+if ttl < 0 then
+  redis.call('PERSIST', KEYS[2])
+elseif before == -2 or (before >= 0 and before < ttl) then
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
+return 1`,
+  },
+
+  /** KEYS: session index. ARGV: token key prefix. Returns {provider, record, ...}. */
+  authStorageGetAllUpstream: {
+    numberOfKeys: 1,
+    lua: `
+local out = {}
+for _, p in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local v = redis.call('GET', ARGV[1] .. p)
+  if v then
+    out[#out + 1] = p
+    out[#out + 1] = v
+  end
+end
+return out`,
+  },
+
+  /** KEYS: session index. ARGV: token key prefix. */
+  authStorageDeleteAllUpstream: {
+    numberOfKeys: 1,
+    lua: `
+for _, p in ipairs(redis.call('SMEMBERS', KEYS[1])) do redis.call('DEL', ARGV[1] .. p) end
+redis.call('DEL', KEYS[1])
+return 1`,
+  },
+
+  /** KEYS: token, session index. ARGV: provider. */
+  authStorageDeleteUpstream: {
+    numberOfKeys: 2,
+    lua: `
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return 1`,
+  },
+
+  /** KEYS: lock. ARGV: owner token. Compare-and-delete. */
+  authStorageReleaseLock: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
+} as const;
+
+export type RedisScriptName = keyof typeof redisScripts;

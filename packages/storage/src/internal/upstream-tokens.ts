@@ -1,0 +1,39 @@
+import { InvalidStorageArgumentError } from '../errors.js';
+import type { UpstreamTokens } from '../ports/upstream-token-store.js';
+import { optionalTime, requireObject, requireString } from './validate.js';
+
+/** Checks the shape of an `UpstreamTokens` value before anything is stored. */
+export function validateUpstreamTokens(value: unknown): UpstreamTokens {
+  const tokens = requireObject(value, 'tokens');
+  const accessToken = requireString(tokens['accessToken'], 'tokens.accessToken');
+  if (accessToken.length === 0) {
+    throw new InvalidStorageArgumentError('tokens.accessToken must be a non-empty string');
+  }
+  requireString(tokens['tokenType'], 'tokens.tokenType');
+  requireString(tokens['userId'], 'tokens.userId');
+  requireString(tokens['upstreamSubject'], 'tokens.upstreamSubject');
+  requireString(tokens['clientId'], 'tokens.clientId');
+  for (const optional of ['refreshToken', 'idToken', 'scope'] as const) {
+    if (tokens[optional] !== undefined) requireString(tokens[optional], `tokens.${optional}`);
+  }
+  optionalTime(tokens['expiresAt'], 'tokens.expiresAt');
+  optionalTime(tokens['sessionExpiresAt'], 'tokens.sessionExpiresAt');
+  return tokens as unknown as UpstreamTokens;
+}
+
+/**
+ * When an upstream entry may be evicted (SPEC §3): `max(expiresAt, sessionExpiresAt)`.
+ * - An access token without `expiresAt` does not expire: it lives as long as its
+ *   session (`sessionExpiresAt`), or forever when that is unknown too.
+ * - An entry with a refresh token but no `sessionExpiresAt` is kept (the refresh
+ *   token's lifetime is unknown), so an expired access token never takes it away.
+ * `undefined` means "no eviction".
+ */
+export function upstreamEvictionTime(tokens: UpstreamTokens): number | undefined {
+  const { expiresAt, sessionExpiresAt, refreshToken } = tokens;
+  if (sessionExpiresAt !== undefined) {
+    return expiresAt === undefined ? sessionExpiresAt : Math.max(expiresAt, sessionExpiresAt);
+  }
+  if (expiresAt === undefined || refreshToken !== undefined) return undefined;
+  return expiresAt;
+}

@@ -1,0 +1,436 @@
+import { randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { InvalidStorageArgumentError, StorageError, StorageUnavailableError } from './errors.js';
+import { digestsEqual, sha256Hex } from './internal/hash.js';
+import { createRecordCodec } from './internal/record-codec.js';
+import {
+  publicClient,
+  validateClient,
+  validateCodeRecord,
+  validateGrant,
+  validatePending,
+  validateUser,
+} from './internal/records.js';
+import { createRedisKeys } from './internal/redis-keys.js';
+import { type RedisScriptName, redisScripts } from './internal/redis-scripts.js';
+import { silentLogger } from './internal/silent-logger.js';
+import { upstreamEvictionTime, validateUpstreamTokens } from './internal/upstream-tokens.js';
+import { requireId, requireSessionId } from './internal/validate.js';
+import type { StorageLogger } from './logger.js';
+import type { AuthorizationCodeRecord, ConsumeCodeResult } from './ports/authorization-code-store.js';
+import type { OAuthClient } from './ports/client-store.js';
+import type { Grant, RotateRefreshTokenResult } from './ports/grant-store.js';
+import type { PendingAuthorization } from './ports/pending-authorization-store.js';
+import type { Storage } from './ports/storage.js';
+import type { UpstreamTokens } from './ports/upstream-token-store.js';
+import type { LinkProviderIdentityResult, User } from './ports/user-store.js';
+import { createRedisClient } from './redis-client.js';
+
+/** Options of `createRedisStorage`: pass either `client` or `url`. */
+export interface RedisStorageOptions {
+  /**
+   * An ioredis `Redis` (single node or Sentinel) or `Cluster` client; left open by `close()`.
+   * `createRedisClient` builds one with outage-friendly settings. Must not set ioredis `keyPrefix`.
+   */
+  client?: Redis | Cluster;
+  /** `redis://` / `rediss://` URL: the storage creates its own client and `close()` quits it. */
+  url?: string;
+  /** Prefix of every key, e.g. `auth:`; no braces (they would become the cluster hash tag). */
+  keyPrefix: string;
+  /** 32 bytes: AES-256-GCM encryption of every stored record. */
+  encryptionKey?: Buffer;
+  /** Every operation rejects with `StorageUnavailableError` after this many ms. Default 2000. */
+  commandTimeoutMs?: number;
+  logger?: StorageLogger;
+  /** Clock in epoch ms used to turn expiry times into TTLs. Default `Date.now`. */
+  now?: () => number;
+}
+
+type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
+
+interface StoredClient {
+  client: OAuthClient;
+  secretHash?: string;
+}
+
+/**
+ * Redis backend over ioredis (single node, Sentinel or Cluster). Multi-key operations
+ * are Lua scripts (one round trip, atomic); records can be encrypted at rest; any
+ * Redis failure becomes `StorageUnavailableError` within `commandTimeoutMs` (SPEC §3).
+ */
+export function createRedisStorage(options: RedisStorageOptions): Storage {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidStorageArgumentError('createRedisStorage needs an options object');
+  }
+  const keys = createRedisKeys(options.keyPrefix);
+  const codec = createRecordCodec(options.encryptionKey);
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.commandTimeoutMs ?? 2000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw new InvalidStorageArgumentError('commandTimeoutMs must be a positive integer');
+  }
+  if ((options.client === undefined) === (options.url === undefined)) {
+    throw new InvalidStorageArgumentError('pass exactly one of client or url');
+  }
+  const ownsClient = options.client === undefined;
+  const client: Redis | Cluster =
+    options.client ?? createRedisClient({ url: options.url as string }, { commandTimeoutMs: timeoutMs });
+  const clientKeyPrefix = (client as { options?: { keyPrefix?: string } }).options?.keyPrefix;
+  if (clientKeyPrefix !== undefined && clientKeyPrefix !== '') {
+    throw new InvalidStorageArgumentError(
+      'the ioredis client must not set keyPrefix; use the keyPrefix option',
+    );
+  }
+  if (ownsClient) {
+    // Without a listener ioredis reports connection errors as unhandled 'error' events.
+    client.on('error', (error: Error) =>
+      logger.debug({ err: { message: error.message } }, 'redis connection error'),
+    );
+  }
+  const commands = client as unknown as Record<string, ScriptFn | undefined>;
+  for (const [name, script] of Object.entries(redisScripts)) {
+    if (typeof commands[name] !== 'function') {
+      client.defineCommand(name, {
+        lua: script.lua,
+        ...(script.numberOfKeys === null ? {} : { numberOfKeys: script.numberOfKeys }),
+      });
+    }
+  }
+  let closed = false;
+
+  /** Runs one Redis operation, bounded in time; every failure becomes `StorageUnavailableError`. */
+  const run = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    if (closed) throw new StorageUnavailableError('the storage is closed');
+    if (client.status === 'end' || client.status === 'reconnecting') {
+      throw new StorageUnavailableError(`Redis is not connected (${operation})`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new StorageUnavailableError(`Redis did not answer within ${timeoutMs} ms (${operation})`)),
+        timeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      const message = error instanceof Error ? error.message : 'unknown error';
+      logger.warn({ operation, err: { message: message.slice(0, 200) } }, 'redis operation failed');
+      throw new StorageUnavailableError(`Redis operation failed (${operation})`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const script = (name: RedisScriptName, ...args: Array<string | number>): Promise<unknown> =>
+    run(name, () => (commands[name] as ScriptFn).call(client, ...args));
+
+  /** Milliseconds until `expiresAt`, or 0 when it has passed. */
+  const ttlUntil = (expiresAt: number): number => Math.max(0, Math.ceil(expiresAt - now()));
+
+  const upstreamAad = (sessionId: string, providerName: string): string =>
+    JSON.stringify(['upstream', sessionId, providerName]);
+
+  const decodeAt = <T>(key: string, stored: unknown): T | undefined =>
+    typeof stored === 'string' ? codec.decode<T>(stored, keys.logical(key)) : undefined;
+
+  const readClient = async (clientId: string): Promise<StoredClient | undefined> => {
+    const key = keys.client(clientId);
+    return decodeAt<StoredClient>(key, await run('getClient', () => client.get(key)));
+  };
+
+  const storage: Storage = {
+    kind: 'redis',
+
+    async saveClient(value: OAuthClient): Promise<void> {
+      validateClient(value);
+      const key = keys.client(value.clientId);
+      const stored: StoredClient = {
+        client: publicClient(value, value.clientSecret !== undefined),
+        ...(value.clientSecret === undefined ? {} : { secretHash: sha256Hex(value.clientSecret) }),
+      };
+      const encoded = codec.encode(stored, keys.logical(key));
+      await run('saveClient', () => client.set(key, encoded));
+    },
+
+    async getClient(clientId: string): Promise<OAuthClient | undefined> {
+      requireId(clientId, 'clientId');
+      return (await readClient(clientId))?.client;
+    },
+
+    async verifyClientSecret(clientId: string, presentedSecret: string): Promise<boolean> {
+      requireId(clientId, 'clientId');
+      if (typeof presentedSecret !== 'string' || presentedSecret.length === 0) return false;
+      const stored = await readClient(clientId);
+      if (stored?.secretHash === undefined) return false;
+      return digestsEqual(stored.secretHash, sha256Hex(presentedSecret));
+    },
+
+    async deleteClient(clientId: string): Promise<void> {
+      requireId(clientId, 'clientId');
+      await run('deleteClient', () => client.del(keys.client(clientId)));
+    },
+
+    async savePendingAuthorization(pending: PendingAuthorization): Promise<void> {
+      validatePending(pending);
+      const ttl = ttlUntil(pending.expiresAt);
+      if (ttl === 0) return;
+      const key = keys.pending(sha256Hex(pending.id));
+      const encoded = codec.encode(pending, keys.logical(key));
+      await run('savePendingAuthorization', () => client.set(key, encoded, 'PX', ttl));
+    },
+
+    async consumePendingAuthorization(id: string): Promise<PendingAuthorization | undefined> {
+      requireId(id, 'id');
+      const key = keys.pending(sha256Hex(id));
+      return decodeAt<PendingAuthorization>(key, await script('authStorageConsumePending', key));
+    },
+
+    async saveAuthorizationCode(code: string, record: AuthorizationCodeRecord): Promise<void> {
+      requireId(code, 'code');
+      validateCodeRecord(record);
+      const ttl = ttlUntil(record.expiresAt);
+      if (ttl === 0) return;
+      const key = keys.code(sha256Hex(code));
+      await script('authStorageSaveCode', key, codec.encode(record, keys.logical(key)), ttl);
+    },
+
+    async consumeAuthorizationCode(code: string): Promise<ConsumeCodeResult> {
+      requireId(code, 'code');
+      const key = keys.code(sha256Hex(code));
+      const reply = await script('authStorageConsumeCode', key);
+      if (!Array.isArray(reply)) return { status: 'unknown' };
+      const record = decodeAt<AuthorizationCodeRecord>(key, reply[1]);
+      if (record === undefined) return { status: 'unknown' };
+      return { status: Number(reply[0]) === 1 ? 'consumed' : 'reused', record };
+    },
+
+    async saveGrant(grant: Grant, refreshToken?: string): Promise<void> {
+      validateGrant(grant);
+      if (refreshToken !== undefined) requireId(refreshToken, 'refreshToken');
+      const ttl = ttlUntil(grant.expiresAt);
+      if (ttl === 0) return;
+      const grantKey = keys.grant(grant.grantId);
+      const familyKey = keys.grantFamily(grant.grantId);
+      const record = codec.encode(grant, keys.logical(grantKey));
+      if (refreshToken === undefined) {
+        await script('authStorageSaveGrant', 2, grantKey, familyKey, record, ttl, grant.grantId);
+        return;
+      }
+      const hash = sha256Hex(refreshToken);
+      await script(
+        'authStorageSaveGrant',
+        3,
+        grantKey,
+        familyKey,
+        keys.refresh(hash),
+        record,
+        ttl,
+        grant.grantId,
+        hash,
+      );
+    },
+
+    async getGrant(grantId: string): Promise<Grant | undefined> {
+      requireId(grantId, 'grantId');
+      const key = keys.grant(grantId);
+      return decodeAt<Grant>(key, await run('getGrant', () => client.hget(key, 'r')));
+    },
+
+    async rotateRefreshToken(
+      presentedRefreshToken: string,
+      nextRefreshToken: string,
+    ): Promise<RotateRefreshTokenResult> {
+      requireId(presentedRefreshToken, 'presentedRefreshToken');
+      requireId(nextRefreshToken, 'nextRefreshToken');
+      if (presentedRefreshToken === nextRefreshToken) {
+        throw new InvalidStorageArgumentError('nextRefreshToken must differ from presentedRefreshToken');
+      }
+      const presented = sha256Hex(presentedRefreshToken);
+      const next = sha256Hex(nextRefreshToken);
+      const reply = await script(
+        'authStorageRotateRefresh',
+        keys.refresh(presented),
+        keys.refresh(next),
+        keys.grantPrefix,
+        keys.grantFamilyPrefix,
+        keys.refreshPrefix,
+        presented,
+        next,
+      );
+      if (!Array.isArray(reply) || typeof reply[1] !== 'string' || typeof reply[2] !== 'string') {
+        return { status: 'invalid' };
+      }
+      const grant = codec.decode<Grant>(reply[1], keys.logical(keys.grant(reply[2])));
+      return { status: reply[0] === 'rotated' ? 'rotated' : 'reused', grant };
+    },
+
+    async findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined> {
+      requireId(refreshToken, 'refreshToken');
+      const reply = await script(
+        'authStorageFindGrantByRefresh',
+        keys.refresh(sha256Hex(refreshToken)),
+        keys.grantPrefix,
+      );
+      if (!Array.isArray(reply) || typeof reply[0] !== 'string' || typeof reply[1] !== 'string')
+        return undefined;
+      return codec.decode<Grant>(reply[1], keys.logical(keys.grant(reply[0])));
+    },
+
+    async revokeGrant(grantId: string): Promise<void> {
+      requireId(grantId, 'grantId');
+      await script(
+        'authStorageRevokeGrant',
+        keys.grant(grantId),
+        keys.grantFamily(grantId),
+        keys.refreshPrefix,
+      );
+    },
+
+    async saveUser(user: User): Promise<void> {
+      validateUser(user);
+      const key = keys.user(user.id);
+      const encoded = codec.encode(user, keys.logical(key));
+      await run('saveUser', () => client.set(key, encoded));
+    },
+
+    async getUser(userId: string): Promise<User | undefined> {
+      requireId(userId, 'userId');
+      const key = keys.user(userId);
+      return decodeAt<User>(key, await run('getUser', () => client.get(key)));
+    },
+
+    async getUserIdByProviderIdentity(
+      providerName: string,
+      upstreamSubject: string,
+    ): Promise<string | undefined> {
+      requireId(providerName, 'providerName');
+      requireId(upstreamSubject, 'upstreamSubject');
+      const key = keys.identity(sha256Hex(JSON.stringify([providerName, upstreamSubject])));
+      const reply = await run('getUserIdByProviderIdentity', () => client.get(key));
+      return typeof reply === 'string' ? reply : undefined;
+    },
+
+    async linkProviderIdentity(
+      providerName: string,
+      upstreamSubject: string,
+      userId: string,
+    ): Promise<LinkProviderIdentityResult> {
+      requireId(providerName, 'providerName');
+      requireId(upstreamSubject, 'upstreamSubject');
+      requireId(userId, 'userId');
+      const key = keys.identity(sha256Hex(JSON.stringify([providerName, upstreamSubject])));
+      const reply = await script('authStorageLinkIdentity', key, userId);
+      if (Array.isArray(reply) && reply[0] === 'conflict' && typeof reply[1] === 'string') {
+        return { status: 'conflict', existingUserId: reply[1] };
+      }
+      return Array.isArray(reply) && reply[0] === 'linked'
+        ? { status: 'linked' }
+        : { status: 'already-linked' };
+    },
+
+    async storeUpstreamTokens(
+      sessionId: string,
+      providerName: string,
+      tokens: UpstreamTokens,
+    ): Promise<void> {
+      requireSessionId(sessionId);
+      requireId(providerName, 'providerName');
+      validateUpstreamTokens(tokens);
+      const evictAt = upstreamEvictionTime(tokens);
+      const ttl = evictAt === undefined ? -1 : ttlUntil(evictAt);
+      const encoded = codec.encode(tokens, upstreamAad(sessionId, providerName));
+      await script(
+        'authStorageStoreUpstream',
+        keys.upstream(sessionId, providerName),
+        keys.upstreamIndex(sessionId),
+        providerName,
+        encoded,
+        ttl,
+      );
+    },
+
+    async getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined> {
+      requireSessionId(sessionId);
+      requireId(providerName, 'providerName');
+      const reply = await run('getUpstreamTokens', () => client.get(keys.upstream(sessionId, providerName)));
+      return typeof reply === 'string'
+        ? codec.decode<UpstreamTokens>(reply, upstreamAad(sessionId, providerName))
+        : undefined;
+    },
+
+    async getAllUpstreamTokens(sessionId: string): Promise<Record<string, UpstreamTokens>> {
+      requireSessionId(sessionId);
+      const reply = await script(
+        'authStorageGetAllUpstream',
+        keys.upstreamIndex(sessionId),
+        keys.upstreamPrefix(sessionId),
+      );
+      const result: Record<string, UpstreamTokens> = {};
+      if (!Array.isArray(reply)) return result;
+      for (let index = 0; index + 1 < reply.length; index += 2) {
+        const providerName = reply[index];
+        const stored = reply[index + 1];
+        if (typeof providerName !== 'string' || typeof stored !== 'string') continue;
+        result[providerName] = codec.decode<UpstreamTokens>(stored, upstreamAad(sessionId, providerName));
+      }
+      return result;
+    },
+
+    async deleteUpstreamTokens(sessionId: string): Promise<void> {
+      requireSessionId(sessionId);
+      await script(
+        'authStorageDeleteAllUpstream',
+        keys.upstreamIndex(sessionId),
+        keys.upstreamPrefix(sessionId),
+      );
+    },
+
+    async deleteUpstreamTokensForProvider(sessionId: string, providerName: string): Promise<void> {
+      requireSessionId(sessionId);
+      requireId(providerName, 'providerName');
+      await script(
+        'authStorageDeleteUpstream',
+        keys.upstream(sessionId, providerName),
+        keys.upstreamIndex(sessionId),
+        providerName,
+      );
+    },
+
+    async tryAcquireLock(name: string, ttlMs: number): Promise<string | undefined> {
+      requireId(name, 'name');
+      if (!Number.isInteger(ttlMs) || ttlMs < 1)
+        throw new InvalidStorageArgumentError('ttlMs must be a positive integer');
+      const owner = randomUUID();
+      const reply = await run('tryAcquireLock', () => client.set(keys.lock(name), owner, 'PX', ttlMs, 'NX'));
+      return reply === 'OK' ? owner : undefined;
+    },
+
+    async releaseLock(name: string, ownerToken: string): Promise<void> {
+      requireId(name, 'name');
+      requireId(ownerToken, 'ownerToken');
+      await script('authStorageReleaseLock', keys.lock(name), ownerToken);
+    },
+
+    async ping(): Promise<void> {
+      await run('ping', () => client.ping());
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (!ownsClient) return;
+      try {
+        await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+      } catch {
+        // Quitting a client that never connected fails; disconnecting below is enough.
+      }
+      client.disconnect();
+    },
+  };
+  return storage;
+}

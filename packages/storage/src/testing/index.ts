@@ -1,0 +1,12 @@
+export {
+  clientFixture,
+  codeRecordFixture,
+  grantFixture,
+  pendingFixture,
+  randomToken,
+  upstreamTokensFixture,
+} from './fixtures.js';
+export { findFreePort } from './free-port.js';
+export { startRedisCluster, type TestRedisCluster } from './redis-cluster.js';
+export { startRedisServer, type TestRedisServer } from './redis-server.js';
+export { type ContractStorage, runStorageContract, type StorageContractOptions } from './storage-contract.js';

@@ -1,0 +1,400 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidStorageArgumentError } from '../errors.js';
+import type { Storage } from '../ports/storage.js';
+import {
+  clientFixture,
+  codeRecordFixture,
+  grantFixture,
+  pendingFixture,
+  randomToken,
+  upstreamTokensFixture,
+} from './fixtures.js';
+
+/** What a contract factory returns: a fresh store (own key prefix) and how to dispose of it. */
+export interface ContractStorage {
+  storage: Storage;
+  cleanup?: () => Promise<void>;
+}
+
+/** Options of `runStorageContract`. */
+export interface StorageContractOptions {
+  /** Concurrent callers in the single-use tests. Default 100. */
+  concurrency?: number;
+}
+
+const invalid = (promise: Promise<unknown>) =>
+  expect(promise).rejects.toBeInstanceOf(InvalidStorageArgumentError);
+
+/**
+ * The storage contract (SPEC §3) as a vitest suite. `createStorage` is called once per
+ * test and must return an isolated store (a fresh memory store, or a random Redis key prefix).
+ */
+export function runStorageContract(
+  label: string,
+  createStorage: () => Promise<ContractStorage>,
+  options: StorageContractOptions = {},
+): void {
+  const concurrency = options.concurrency ?? 100;
+
+  describe(`storage contract: ${label}`, () => {
+    const cleanups: Array<() => Promise<void>> = [];
+    const fresh = async (): Promise<Storage> => {
+      const { storage, cleanup } = await createStorage();
+      cleanups.push(async () => {
+        await cleanup?.();
+        await storage.close();
+      });
+      return storage;
+    };
+    afterEach(async () => {
+      await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+    });
+
+    describe('upstream tokens', () => {
+      it('stores several providers per session, read one by one and in bulk', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const corp = upstreamTokensFixture();
+        // A GitHub-style token: no expiry, no refresh token.
+        const { expiresAt: _expiresAt, refreshToken: _refreshToken, ...github } = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(sid, 'corp', corp);
+        await storage.storeUpstreamTokens(sid, 'github', github);
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toEqual(corp);
+        expect(await storage.getUpstreamTokens(sid, 'github')).toEqual(github);
+        expect(await storage.getUpstreamTokens(sid, 'other')).toBeUndefined();
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp, github });
+      });
+
+      it('replaces a provider entry on store', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        await storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture());
+        const second = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(sid, 'corp', second);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp: second });
+      });
+
+      it('returns {} for an unknown session', async () => {
+        const storage = await fresh();
+        expect(await storage.getAllUpstreamTokens(randomUUID())).toEqual({});
+      });
+
+      it('includes entries whose access token has expired', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const now = Date.now();
+        const refreshable = upstreamTokensFixture({
+          expiresAt: now - 60_000,
+          sessionExpiresAt: now + 3_600_000,
+        });
+        const withRefreshOnly = upstreamTokensFixture({ expiresAt: now - 60_000 });
+        await storage.storeUpstreamTokens(sid, 'corp', refreshable);
+        await storage.storeUpstreamTokens(sid, 'github', withRefreshOnly);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({
+          corp: refreshable,
+          github: withRefreshOnly,
+        });
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toEqual(refreshable);
+      });
+
+      it('deletes per provider and per session', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const corp = upstreamTokensFixture();
+        const github = upstreamTokensFixture();
+        const extra = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(sid, 'corp', corp);
+        await storage.storeUpstreamTokens(sid, 'github', github);
+        await storage.storeUpstreamTokens(sid, 'extra', extra);
+        await storage.deleteUpstreamTokensForProvider(sid, 'github');
+        expect(await storage.getUpstreamTokens(sid, 'github')).toBeUndefined();
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp, extra });
+        await storage.deleteUpstreamTokens(sid);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toBeUndefined();
+        await storage.deleteUpstreamTokens(sid);
+        await storage.deleteUpstreamTokensForProvider(sid, 'corp');
+        await storage.storeUpstreamTokens(sid, 'corp', corp);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp });
+      });
+
+      it('keeps sessions apart', async () => {
+        const storage = await fresh();
+        const [a, b] = [randomUUID(), randomUUID()];
+        const tokensA = upstreamTokensFixture();
+        const tokensB = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(a, 'corp', tokensA);
+        await storage.storeUpstreamTokens(b, 'corp', tokensB);
+        expect(await storage.getAllUpstreamTokens(a)).toEqual({ corp: tokensA });
+        expect(await storage.getAllUpstreamTokens(b)).toEqual({ corp: tokensB });
+        await storage.deleteUpstreamTokens(a);
+        expect(await storage.getAllUpstreamTokens(b)).toEqual({ corp: tokensB });
+        expect(await storage.getUpstreamTokens(a, 'corp')).toBeUndefined();
+      });
+
+      it('rejects an empty session id or provider name with a typed error and stores nothing', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const tokens = upstreamTokensFixture();
+        await invalid(storage.storeUpstreamTokens('', 'corp', tokens));
+        await invalid(storage.storeUpstreamTokens(sid, '', tokens));
+        await invalid(storage.getUpstreamTokens('', 'corp'));
+        await invalid(storage.getUpstreamTokens(sid, ''));
+        await invalid(storage.getAllUpstreamTokens(''));
+        await invalid(storage.deleteUpstreamTokens(''));
+        await invalid(storage.deleteUpstreamTokensForProvider(sid, ''));
+        await invalid(storage.deleteUpstreamTokensForProvider('', 'corp'));
+        await invalid(storage.storeUpstreamTokens(undefined as unknown as string, 'corp', tokens));
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
+      });
+
+      it('rejects session ids with braces (hash-tag break-out) and malformed token sets', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        await invalid(storage.storeUpstreamTokens('a}b', 'corp', upstreamTokensFixture()));
+        await invalid(storage.storeUpstreamTokens(sid, 'corp', { tokenType: 'Bearer' } as never));
+        await invalid(storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture({ accessToken: '' })));
+        await invalid(
+          storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture({ expiresAt: Number.NaN })),
+        );
+        await invalid(storage.storeUpstreamTokens(sid, 'corp', null as never));
+        await invalid(storage.getUpstreamTokens(sid, 'x'.repeat(5000)));
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
+      });
+
+      it('hands out copies: mutating a read value changes nothing stored', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const tokens = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(sid, 'corp', tokens);
+        const read = await storage.getUpstreamTokens(sid, 'corp');
+        if (read === undefined) throw new Error('missing');
+        read.accessToken = 'changed';
+        tokens.accessToken = 'changed-too';
+        expect((await storage.getUpstreamTokens(sid, 'corp'))?.accessToken).not.toMatch(/changed/);
+      });
+    });
+
+    describe('pending authorizations', () => {
+      it('are consumed exactly once', async () => {
+        const storage = await fresh();
+        const pending = pendingFixture();
+        await storage.savePendingAuthorization(pending);
+        expect(await storage.consumePendingAuthorization(pending.id)).toEqual(pending);
+        expect(await storage.consumePendingAuthorization(pending.id)).toBeUndefined();
+        expect(await storage.consumePendingAuthorization(randomToken())).toBeUndefined();
+        await invalid(storage.consumePendingAuthorization(''));
+        await invalid(storage.savePendingAuthorization(pendingFixture({ id: '' })));
+        await invalid(storage.savePendingAuthorization(pendingFixture({ sessionId: '' })));
+      });
+
+      it(`give exactly one winner among ${concurrency} concurrent consumers`, async () => {
+        const storage = await fresh();
+        const pending = pendingFixture();
+        await storage.savePendingAuthorization(pending);
+        const results = await Promise.all(
+          Array.from({ length: concurrency }, () => storage.consumePendingAuthorization(pending.id)),
+        );
+        const winners = results.filter((result) => result !== undefined);
+        expect(winners).toEqual([pending]);
+      });
+
+      it('are gone once expired', async () => {
+        const storage = await fresh();
+        const pending = pendingFixture({ expiresAt: Date.now() - 1000 });
+        await storage.savePendingAuthorization(pending);
+        expect(await storage.consumePendingAuthorization(pending.id)).toBeUndefined();
+      });
+    });
+
+    describe('authorization codes', () => {
+      it('are consumed once, then reported as reused with their record', async () => {
+        const storage = await fresh();
+        const code = randomToken('code');
+        const record = codeRecordFixture();
+        await storage.saveAuthorizationCode(code, record);
+        expect(await storage.consumeAuthorizationCode(code)).toEqual({ status: 'consumed', record });
+        expect(await storage.consumeAuthorizationCode(code)).toEqual({ status: 'reused', record });
+        expect(await storage.consumeAuthorizationCode(randomToken('code'))).toEqual({ status: 'unknown' });
+        await invalid(storage.consumeAuthorizationCode(''));
+        await invalid(storage.saveAuthorizationCode('', record));
+      });
+
+      it(`give exactly one winner among ${concurrency} concurrent consumers`, async () => {
+        const storage = await fresh();
+        const code = randomToken('code');
+        await storage.saveAuthorizationCode(code, codeRecordFixture());
+        const results = await Promise.all(
+          Array.from({ length: concurrency }, () => storage.consumeAuthorizationCode(code)),
+        );
+        expect(results.filter((result) => result.status === 'consumed')).toHaveLength(1);
+        expect(results.filter((result) => result.status === 'reused')).toHaveLength(concurrency - 1);
+      });
+
+      it('are unknown once expired', async () => {
+        const storage = await fresh();
+        const code = randomToken('code');
+        await storage.saveAuthorizationCode(code, codeRecordFixture({ expiresAt: Date.now() - 1 }));
+        expect(await storage.consumeAuthorizationCode(code)).toEqual({ status: 'unknown' });
+      });
+    });
+
+    describe('grants and refresh-token rotation', () => {
+      it('rotates, and revokes the whole family when a rotated token is reused (RFC 9700 §4.14.2)', async () => {
+        const storage = await fresh();
+        const grant = grantFixture();
+        const [first, second, third] = [randomToken('rt'), randomToken('rt'), randomToken('rt')];
+        await storage.saveGrant(grant, first);
+        expect(await storage.getGrant(grant.grantId)).toEqual(grant);
+        expect(await storage.findGrantByRefreshToken(first)).toEqual(grant);
+        expect(await storage.rotateRefreshToken(first, second)).toEqual({ status: 'rotated', grant });
+        expect(await storage.rotateRefreshToken(second, third)).toEqual({ status: 'rotated', grant });
+        expect(await storage.findGrantByRefreshToken(first)).toEqual(grant);
+        expect(await storage.rotateRefreshToken(first, randomToken('rt'))).toEqual({
+          status: 'reused',
+          grant,
+        });
+        expect(await storage.getGrant(grant.grantId)).toBeUndefined();
+        expect(await storage.rotateRefreshToken(third, randomToken('rt'))).toEqual({ status: 'invalid' });
+        expect(await storage.findGrantByRefreshToken(third)).toBeUndefined();
+      });
+
+      it('answers invalid for unknown tokens and rejects bad arguments', async () => {
+        const storage = await fresh();
+        expect(await storage.rotateRefreshToken(randomToken('rt'), randomToken('rt'))).toEqual({
+          status: 'invalid',
+        });
+        expect(await storage.findGrantByRefreshToken(randomToken('rt'))).toBeUndefined();
+        expect(await storage.getGrant(randomUUID())).toBeUndefined();
+        await invalid(storage.rotateRefreshToken('', 'x'));
+        await invalid(storage.rotateRefreshToken('same', 'same'));
+        await invalid(storage.saveGrant(grantFixture({ grantId: '' })));
+      });
+
+      it('revokeGrant ends every refresh token of the family', async () => {
+        const storage = await fresh();
+        const grant = grantFixture();
+        const [first, second] = [randomToken('rt'), randomToken('rt')];
+        await storage.saveGrant(grant, first);
+        await storage.rotateRefreshToken(first, second);
+        await storage.revokeGrant(grant.grantId);
+        expect(await storage.getGrant(grant.grantId)).toBeUndefined();
+        expect(await storage.findGrantByRefreshToken(first)).toBeUndefined();
+        expect(await storage.rotateRefreshToken(second, randomToken('rt'))).toEqual({ status: 'invalid' });
+      });
+
+      it('lets exactly one of concurrent rotations of one token win', async () => {
+        const storage = await fresh();
+        const grant = grantFixture();
+        const presented = randomToken('rt');
+        await storage.saveGrant(grant, presented);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => storage.rotateRefreshToken(presented, randomToken('rt'))),
+        );
+        expect(results.filter((result) => result.status === 'rotated')).toHaveLength(1);
+      });
+
+      it('keeps a grant without refresh token readable', async () => {
+        const storage = await fresh();
+        const grant = grantFixture();
+        await storage.saveGrant(grant);
+        expect(await storage.getGrant(grant.grantId)).toEqual(grant);
+      });
+    });
+
+    describe('clients', () => {
+      it('never return the secret, and verify it against the stored hash', async () => {
+        const storage = await fresh();
+        const secret = randomToken('secret');
+        const client = clientFixture({ clientSecret: secret });
+        await storage.saveClient(client);
+        const read = await storage.getClient(client.clientId);
+        const { clientSecret: _secret, ...expected } = client;
+        expect(read).toEqual({ ...expected, hasSecret: true });
+        expect(JSON.stringify(read)).not.toContain(secret);
+        expect(await storage.verifyClientSecret(client.clientId, secret)).toBe(true);
+        expect(await storage.verifyClientSecret(client.clientId, `${secret}x`)).toBe(false);
+        expect(await storage.verifyClientSecret(client.clientId, '')).toBe(false);
+        expect(await storage.verifyClientSecret(randomUUID(), secret)).toBe(false);
+        await storage.deleteClient(client.clientId);
+        expect(await storage.getClient(client.clientId)).toBeUndefined();
+      });
+
+      it('store public clients without a secret', async () => {
+        const storage = await fresh();
+        const client = clientFixture({ tokenEndpointAuthMethod: 'none', static: true, trusted: true });
+        await storage.saveClient(client);
+        expect(await storage.getClient(client.clientId)).toEqual({ ...client, hasSecret: false });
+        expect(await storage.verifyClientSecret(client.clientId, 'anything')).toBe(false);
+        expect(await storage.getClient(randomUUID())).toBeUndefined();
+        await invalid(storage.getClient(''));
+        await invalid(storage.saveClient(clientFixture({ clientId: '' })));
+      });
+    });
+
+    describe('users and provider identities', () => {
+      it('save and read users', async () => {
+        const storage = await fresh();
+        const user = { id: randomUUID(), name: 'Ada', email: 'ada@example.test', createdAt: 1, updatedAt: 2 };
+        await storage.saveUser(user);
+        expect(await storage.getUser(user.id)).toEqual(user);
+        expect(await storage.getUser(randomUUID())).toBeUndefined();
+        await invalid(storage.getUser(''));
+      });
+
+      it('link a provider identity to one user only', async () => {
+        const storage = await fresh();
+        const subject = randomUUID();
+        expect(await storage.getUserIdByProviderIdentity('corp', subject)).toBeUndefined();
+        expect(await storage.linkProviderIdentity('corp', subject, 'user-a')).toEqual({ status: 'linked' });
+        expect(await storage.linkProviderIdentity('corp', subject, 'user-a')).toEqual({
+          status: 'already-linked',
+        });
+        expect(await storage.linkProviderIdentity('corp', subject, 'user-b')).toEqual({
+          status: 'conflict',
+          existingUserId: 'user-a',
+        });
+        expect(await storage.getUserIdByProviderIdentity('corp', subject)).toBe('user-a');
+        expect(await storage.getUserIdByProviderIdentity('github', subject)).toBeUndefined();
+        await invalid(storage.linkProviderIdentity('', subject, 'user-a'));
+      });
+
+      it('link concurrently with exactly one winner', async () => {
+        const storage = await fresh();
+        const subject = randomUUID();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) =>
+            storage.linkProviderIdentity('corp', subject, `user-${index}`),
+          ),
+        );
+        expect(results.filter((result) => result.status === 'linked')).toHaveLength(1);
+      });
+    });
+
+    describe('locks', () => {
+      it('are exclusive, released only by their owner, and expire', async () => {
+        const storage = await fresh();
+        const name = `refresh:${randomUUID()}`;
+        const owner = await storage.tryAcquireLock(name, 10_000);
+        expect(owner).toEqual(expect.any(String));
+        expect(await storage.tryAcquireLock(name, 10_000)).toBeUndefined();
+        await storage.releaseLock(name, 'not-the-owner');
+        expect(await storage.tryAcquireLock(name, 10_000)).toBeUndefined();
+        await storage.releaseLock(name, owner as string);
+        const short = await storage.tryAcquireLock(name, 50);
+        expect(short).toEqual(expect.any(String));
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        expect(await storage.tryAcquireLock(name, 10_000)).toEqual(expect.any(String));
+        await invalid(storage.tryAcquireLock('', 100));
+        await invalid(storage.tryAcquireLock(name, 0));
+      });
+    });
+
+    it('answers ping', async () => {
+      const storage = await fresh();
+      await expect(storage.ping()).resolves.toBeUndefined();
+      expect(['memory', 'redis']).toContain(storage.kind);
+    });
+  });
+}
