@@ -1,1 +1,11 @@
-export {};
+export type { MockIdpLogger } from './logger.js';
+export { MockIdpError, type MockIdpErrorCode } from './mock-idp-error.js';
+export {
+  type IdTokenFault,
+  type MockIdpFaultName,
+  type MockIdpFaults,
+  parseMockIdpFaults,
+} from './mock-idp-faults.js';
+export type { MockIdpMode, MockIdpOptions } from './mock-idp-options.js';
+export type { RecordedRequest } from './recorded-request.js';
+export { type MockIdp, startMockIdp } from './start-mock-idp.js';

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { CliUsageError, parseCliArgs, USAGE } from './internal/parse-cli-args.js';
+import type { MockIdpLogger } from './logger.js';
+import { MockIdpError } from './mock-idp-error.js';
+import { startMockIdp } from './start-mock-idp.js';
+
+/** JSON lines on stderr for warnings and errors; stdout carries only the ready line. */
+const stderrLogger: MockIdpLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),
+  error: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'error', ...obj, msg })}\n`),
+};
+
+async function main(): Promise<number | undefined> {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof CliUsageError)) throw err;
+    process.stderr.write(`mock-idp: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let idp: Awaited<ReturnType<typeof startMockIdp>>;
+  try {
+    idp = await startMockIdp({ ...parsed.options, logger: stderrLogger });
+  } catch (err) {
+    if (!(err instanceof MockIdpError)) throw err;
+    process.stderr.write(`mock-idp: ${err.message}\n`);
+    if (err.code === 'invalid_options') {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    return 1;
+  }
+  const stop = (): void => {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    idp.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdout.write(`mock-idp listening on ${idp.url} (${idp.mode}, issuer ${idp.issuer})\n`);
+  return undefined;
+}
+
+main().then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`mock-idp: ${err instanceof Error ? err.message : 'failed'}\n`);
+    process.exitCode = 1;
+  },
+);

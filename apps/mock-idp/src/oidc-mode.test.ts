@@ -1,0 +1,131 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MockIdp, startMockIdp } from './index.js';
+import { TestBrowser } from './test-support/test-browser.js';
+
+const REDIRECT = 'http://127.0.0.1:9/callback';
+
+describe('oidc mode driven by openid-client', () => {
+  let idp: MockIdp;
+  let config: client.Configuration;
+
+  beforeAll(async () => {
+    idp = await startMockIdp({
+      mode: 'oidc',
+      clientId: 'gateway',
+      clientSecret: 's3cret',
+      redirectUris: [REDIRECT],
+    });
+    config = await client.discovery(new URL(idp.issuer), 'gateway', 's3cret', undefined, {
+      execute: [client.allowInsecureRequests],
+    });
+    client.enableNonRepudiationChecks(config);
+  });
+  afterAll(() => idp.close());
+
+  async function login(browser: TestBrowser, username: string | undefined) {
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid profile email offline_access',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+      state,
+    });
+    const callback = await browser.authorize(url, username);
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      expectedState: state,
+      idTokenExpected: true,
+    });
+    return { tokens, callback, nonce, state };
+  }
+
+  it('advertises what it implements in its discovery document', () => {
+    const meta = config.serverMetadata();
+    expect(meta.issuer).toBe(idp.issuer);
+    expect(meta.code_challenge_methods_supported).toEqual(['S256']);
+    expect(meta.authorization_response_iss_parameter_supported).toBe(true);
+    expect(meta.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'none']),
+    );
+    expect(meta.jwks_uri).toBe(`${idp.issuer}/jwks`);
+  });
+
+  it('logs in through the form, returns code, state and iss, and issues a verifiable ID token', async () => {
+    const { tokens, callback, nonce, state } = await login(new TestBrowser(), 'alice');
+    expect(callback.searchParams.get('iss')).toBe(idp.issuer);
+    expect(callback.searchParams.get('state')).toBe(state);
+    expect(tokens.access_token.startsWith(idp.tokenPrefix)).toBe(true);
+    expect(tokens.refresh_token?.startsWith(idp.tokenPrefix)).toBe(true);
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+
+    const jwks = createRemoteJWKSet(new URL(`${idp.issuer}/jwks`));
+    const { payload, protectedHeader } = await jwtVerify(tokens.id_token ?? '', jwks, {
+      issuer: idp.issuer,
+      audience: 'gateway',
+    });
+    expect(protectedHeader.alg).toBe('ES256');
+    expect(payload).toMatchObject({ sub: 'alice', nonce, name: 'Alice', email: 'alice@example.com' });
+    expect(typeof payload.iat).toBe('number');
+    expect(payload.exp).toBe((payload.iat ?? 0) + 3600);
+    expect(tokens.claims()?.sub).toBe('alice');
+  });
+
+  it('serves userinfo for a live token only', async () => {
+    const { tokens } = await login(new TestBrowser(), 'bob');
+    const info = await client.fetchUserInfo(config, tokens.access_token, 'bob');
+    expect(info).toMatchObject({ sub: 'bob', name: 'Bob', email: 'bob@example.com' });
+
+    const forged = await fetch(`${idp.url}/userinfo`, {
+      headers: { authorization: `Bearer ${idp.tokenPrefix}at_forged` },
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    const none = await fetch(`${idp.url}/userinfo`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('rotates refresh tokens: the old one then fails with invalid_grant', async () => {
+    const { tokens } = await login(new TestBrowser(), 'carol');
+    const old = tokens.refresh_token ?? '';
+    const refreshed = await client.refreshTokenGrant(config, old);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.refresh_token).toBeDefined();
+    expect(refreshed.refresh_token).not.toBe(old);
+    expect((await client.fetchUserInfo(config, refreshed.access_token, 'carol')).sub).toBe('carol');
+
+    const replay = client.refreshTokenGrant(config, old);
+    await expect(replay).rejects.toMatchObject({ error: 'invalid_grant' });
+    // The rotated token still works once.
+    const again = await client.refreshTokenGrant(config, refreshed.refresh_token ?? '');
+    expect(again.access_token.startsWith(idp.tokenPrefix)).toBe(true);
+  });
+
+  it('keeps an IdP session: the second login in the same browser skips the form', async () => {
+    const browser = new TestBrowser();
+    await login(browser, 'dave');
+    const second = await login(browser, undefined);
+    expect(second.tokens.claims()?.sub).toBe('dave');
+    // Another browser sees the form again.
+    await expect(login(new TestBrowser(), undefined)).rejects.toThrow(/login form showed/);
+  });
+
+  it('revokes a token at /revoke (RFC 7009)', async () => {
+    const { tokens } = await login(new TestBrowser(), 'erin');
+    await client.tokenRevocation(config, tokens.access_token);
+    await expect(client.fetchUserInfo(config, tokens.access_token, 'erin')).rejects.toMatchObject({
+      status: 401,
+    });
+    await client.tokenRevocation(config, tokens.refresh_token ?? '');
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token ?? '')).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+});
