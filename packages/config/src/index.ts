@@ -1,2 +1,5 @@
+export { ConfigError, type ConfigErrorCode, type ConfigIssue, formatIssue } from './config-error.js';
 export type * from './gateway-config.js';
+export { loadConfig } from './load-config.js';
+export { type ParseConfigOptions, parseConfig } from './parse-config.js';
 export { Secret } from './secret.js';

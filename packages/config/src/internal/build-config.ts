@@ -1,0 +1,68 @@
+import type { GatewayConfig } from '../gateway-config.js';
+import { parseSections } from './parse-sections.js';
+import { checkClients } from './rules/client-rules.js';
+import { reportDuplicates } from './rules/duplicates.js';
+import { checkRoutes } from './rules/route-rules.js';
+import { checkStorage } from './rules/storage-rules.js';
+import { checkUpstreams, upstreamNames } from './rules/upstream-rules.js';
+import { loadSigningKeys } from './signing-keys.js';
+import type { ValidationContext } from './validation-context.js';
+
+/**
+ * Runs every check of SPEC §4 on `input` and builds the normalized config.
+ * Returns undefined when `ctx.issues` holds any problem.
+ */
+export function buildConfig(
+  input: unknown,
+  ctx: ValidationContext,
+  maxUpstreams: number | undefined,
+): GatewayConfig | undefined {
+  const sections = parseSections(input, ctx.issues);
+  if (sections === undefined) return undefined;
+  const { issues } = ctx;
+
+  const lifetimes = sections.tokenLifetimes;
+  if (lifetimes !== undefined && lifetimes.refresh_token < lifetimes.access_token) {
+    issues.add(['token_lifetimes', 'refresh_token'], 'must not be shorter than access_token');
+  }
+  if (sections.scopesSupported !== undefined) {
+    reportDuplicates(
+      issues,
+      sections.scopesSupported,
+      (index) => ['scopes_supported', index],
+      (first) => `scopes_supported[${first}]`,
+    );
+  }
+
+  const signingKeys = loadSigningKeys(ctx, sections.signingKeys);
+  const storage = sections.storage === undefined ? undefined : checkStorage(ctx, sections.storage);
+  const clients = checkClients(ctx, sections);
+  const upstreams = checkUpstreams(ctx, sections, maxUpstreams);
+  const routes = checkRoutes(ctx, sections, upstreamNames(sections));
+
+  if (
+    issues.count > 0 ||
+    sections.issuer === undefined ||
+    lifetimes === undefined ||
+    sections.scopesSupported === undefined ||
+    storage === undefined ||
+    sections.registration === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    issuer: sections.issuer,
+    signingKeys,
+    tokenLifetimes: {
+      accessToken: lifetimes.access_token,
+      refreshToken: lifetimes.refresh_token,
+      authorizationCode: lifetimes.authorization_code,
+    },
+    scopesSupported: sections.scopesSupported,
+    storage,
+    registration: { enabled: sections.registration.enabled },
+    clients,
+    upstreams,
+    routes,
+  };
+}

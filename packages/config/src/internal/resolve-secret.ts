@@ -1,0 +1,47 @@
+import { Secret } from '../secret.js';
+import type { PathSegment } from './issue-path.js';
+import { readReferencedFile, type ValidationContext } from './validation-context.js';
+
+/**
+ * Resolves the secret `key` of `entry` from `<key>_env` (an environment
+ * variable name) or `<key>_file` (trimmed file content). Undefined when
+ * neither is given or on a problem, which is reported without the value.
+ */
+export function resolveSecret(
+  ctx: ValidationContext,
+  entry: Readonly<Record<string, unknown>>,
+  key: string,
+  path: readonly PathSegment[],
+): Secret | undefined {
+  const envKey = `${key}_env`;
+  const fileKey = `${key}_file`;
+  const envName = entry[envKey];
+  const file = entry[fileKey];
+  if (typeof envName === 'string' && typeof file === 'string') {
+    ctx.issues.add([...path, fileKey], `give either ${envKey} or ${fileKey}, not both`);
+    return undefined;
+  }
+  if (typeof envName === 'string') {
+    const value = ctx.env[envName];
+    if (value === undefined) {
+      ctx.issues.add([...path, envKey], 'the environment variable named here is not set');
+      return undefined;
+    }
+    if (value.trim() === '') {
+      ctx.issues.add([...path, envKey], 'the environment variable named here is empty');
+      return undefined;
+    }
+    return new Secret(value.trim());
+  }
+  if (typeof file === 'string') {
+    const read = readReferencedFile(ctx, file, [...path, fileKey]);
+    if (read === undefined) return undefined;
+    const value = read.text.trim();
+    if (value === '') {
+      ctx.issues.add([...path, fileKey], 'the file named here is empty');
+      return undefined;
+    }
+    return new Secret(value);
+  }
+  return undefined;
+}

@@ -1,0 +1,103 @@
+import * as z from 'zod';
+import { DURATION_PATTERN, parseDuration } from '../duration.js';
+import { isLoopbackHost } from '../loopback.js';
+
+/** Upstream names (RFC): lower-case letters, digits and inner hyphens. */
+export const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export const upstreamName = z.string().regex(NAME_PATTERN, {
+  error: 'must be lower-case letters, digits and "-", starting and ending with a letter or digit',
+});
+
+/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+export const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, {
+  error: 'must be a scope token (no spaces, quotes or backslashes)',
+});
+
+export const nonEmptyString = z.string().min(1, { error: 'must not be empty' });
+
+export const envVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: 'must be the name of an environment variable (letters, digits and "_", not starting with a digit)',
+  })
+  .meta({ description: 'Name of the environment variable holding the value.' });
+
+export const filePath = nonEmptyString.meta({
+  description: 'Path of a file holding the value (trimmed); relative to the config file.',
+});
+
+/** A string checked by `check`, which returns a message when the value is wrong. */
+export function checkedString(check: (value: string) => string | undefined, format?: 'uri') {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const message = check(value);
+      if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+    })
+    .meta(format === undefined ? {} : { format });
+}
+
+/** Parses a URL, or returns undefined. */
+export function tryUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An http(s) URL that is https, or http on a loopback host; no credentials, no fragment. */
+export function secureUrlProblem(value: string): string | undefined {
+  const url = tryUrl(value);
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    return 'must be an absolute http(s) URL';
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return 'must use https (http is allowed only on a loopback host: localhost, 127.0.0.1, [::1])';
+  }
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
+  if (value.includes('#')) return 'must not contain a fragment (#)';
+  return undefined;
+}
+
+/**
+ * A duration (`90s`, `10m`, `1h`, `7d` or whole seconds) between `min` and `max`,
+ * parsed into seconds. `fallback` is used when the key is absent.
+ */
+export function duration(min: string, max: string, fallback: string, description: string) {
+  const minSeconds = parseDuration(min)!;
+  const maxSeconds = parseDuration(max)!;
+  const shape = `must be a duration such as 90s, 10m, 1h, 7d or a number of seconds, between ${min} and ${max}`;
+  return z
+    .union(
+      [
+        z.string({ error: shape }).regex(DURATION_PATTERN, { error: shape }),
+        z.int({ error: shape }).positive({ error: shape }),
+      ],
+      { error: shape },
+    )
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === undefined || seconds < minSeconds || seconds > maxSeconds) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return seconds;
+    })
+    .prefault(fallback)
+    .meta({ description });
+}
+
+/**
+ * The pair of keys a secret is read from: `<key>_env` (an environment variable
+ * name) or `<key>_file` (a file, trimmed). Never the secret inline.
+ */
+export function secretSource<K extends string>(key: K, what: string) {
+  return {
+    [`${key}_env`]: envVarName.optional().meta({ description: `Environment variable holding ${what}.` }),
+    [`${key}_file`]: filePath
+      .optional()
+      .meta({ description: `File holding ${what} (trimmed); relative to the config file.` }),
+  } as Record<`${K}_env` | `${K}_file`, z.ZodOptional<z.ZodString>>;
+}

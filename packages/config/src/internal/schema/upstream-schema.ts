@@ -1,0 +1,63 @@
+import * as z from 'zod';
+import {
+  checkedString,
+  nonEmptyString,
+  scopeToken,
+  secretSource,
+  secureUrlProblem,
+  upstreamName,
+} from './primitives.js';
+import { strictObject } from './strict-object.js';
+
+function upstreamUrl(description: string) {
+  return checkedString(secureUrlProblem, 'uri').meta({ description });
+}
+
+const fieldName = nonEmptyString;
+
+const common = {
+  name: upstreamName.optional().meta({
+    description:
+      'Unique name, ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$. May be omitted only for a lone upstream, which is then named "default".',
+  }),
+  client_id: nonEmptyString.meta({ description: 'The gateway\u2019s client id at this IdP.' }),
+  ...secretSource(
+    'client_secret',
+    'the gateway\u2019s client secret at this IdP (absent: a public client, PKCE only)',
+  ),
+  optional: z.boolean().default(false).meta({
+    description: 'When true, a failing leg is skipped (SPEC §6). Never true for the first upstream.',
+  }),
+};
+
+const scopes = (fallback: string[]) =>
+  z.array(scopeToken).default(fallback).meta({ description: 'Scopes requested at this IdP.' });
+
+export const oidcUpstreamSchema = strictObject({
+  type: z.literal('oidc'),
+  issuer: upstreamUrl('Issuer of the OpenID Provider; its discovery document is fetched from here.'),
+  ...common,
+  scopes: scopes(['openid']),
+}).meta({ description: 'An OpenID Connect upstream, configured by discovery.' });
+
+export const oauth2UpstreamSchema = strictObject({
+  type: z.literal('oauth2'),
+  authorization_endpoint: upstreamUrl('Authorization endpoint (RFC 6749 §3.1).'),
+  token_endpoint: upstreamUrl('Token endpoint (RFC 6749 §3.2).'),
+  userinfo: strictObject({
+    endpoint: upstreamUrl('Endpoint returning the user as JSON, called with the access token.'),
+    subject_field: fieldName.default('id').meta({ description: 'Field holding the stable user id.' }),
+    name_field: fieldName.optional().meta({ description: 'Field holding the display name.' }),
+    email_field: fieldName.optional().meta({ description: 'Field holding the email address.' }),
+  }).meta({ description: 'Where the user identity comes from (plain OAuth 2.0 has no ID token).' }),
+  ...common,
+  scopes: scopes([]),
+}).meta({ description: 'A plain OAuth 2.0 upstream (e.g. GitHub): endpoints given, no discovery.' });
+
+export const upstreamSchema = z.discriminatedUnion('type', [oidcUpstreamSchema, oauth2UpstreamSchema]);
+
+/** Keys allowed for each upstream type, to explain a key given for the wrong type. */
+export const UPSTREAM_KEYS_BY_TYPE: Readonly<Record<'oidc' | 'oauth2', readonly string[]>> = {
+  oidc: Object.keys(oidcUpstreamSchema.shape),
+  oauth2: Object.keys(oauth2UpstreamSchema.shape),
+};
