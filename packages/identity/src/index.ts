@@ -1,1 +1,22 @@
-export {};
+export type { AuthRejection, AuthResult } from './auth-result.js';
+export {
+  type AuthenticateOptions,
+  type AuthenticateRequest,
+  type Authenticator,
+  type AuthenticatorOptions,
+  createAuthenticator,
+} from './authenticator.js';
+export {
+  IdentityError,
+  type IdentityErrorCode,
+  type IdentityOAuthError,
+  IdentityOptionsError,
+} from './errors.js';
+export type { AccessTokenClaims, Identity, UpstreamState, UpstreamTokenStatus } from './identity.js';
+export {
+  createIdentityMiddleware,
+  type IdentityMiddlewareOptions,
+  isIdentityMiddleware,
+} from './identity-middleware.js';
+export { createLocalJwks, createRemoteJwks, type JwksSource, type RemoteJwksOptions } from './jwks-source.js';
+export { type Logger, silentLogger } from './logger.js';

@@ -1,0 +1,56 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  type AuthenticateOptions,
+  type Authenticator,
+  type AuthenticatorOptions,
+  createAuthenticator,
+} from './authenticator.js';
+import type { Identity } from './identity.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by `@auth/identity`'s middleware once the bearer token is verified. */
+      identity?: Identity;
+    }
+  }
+}
+
+/** Marks handlers made by {@link createIdentityMiddleware}, for start-up wiring checks. */
+const IDENTITY_MIDDLEWARE = Symbol.for('@auth/identity/middleware');
+
+/** Options of {@link createIdentityMiddleware}: an authenticator, or the options to create one. */
+export type IdentityMiddlewareOptions = (AuthenticatorOptions | { authenticator: Authenticator }) &
+  AuthenticateOptions;
+
+/**
+ * Express middleware (SPEC §8): verifies the bearer token, sets `req.identity` and
+ * answers rejections itself (400/401 with `WWW-Authenticate`, 503 when storage is down).
+ */
+export function createIdentityMiddleware(options: IdentityMiddlewareOptions): RequestHandler {
+  const authenticator = 'authenticator' in options ? options.authenticator : createAuthenticator(options);
+  const perRequest: AuthenticateOptions = {};
+  if (options.refreshProviders !== undefined) perRequest.refreshProviders = [...options.refreshProviders];
+
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    authenticator.authenticate({ authorization: req.headers.authorization }, perRequest).then((result) => {
+      if (result.ok) {
+        req.identity = result.identity;
+        next();
+        return;
+      }
+      const { rejection } = result;
+      res.status(rejection.status).set(rejection.headers).json(rejection.body);
+    }, next);
+  };
+  Object.defineProperty(middleware, IDENTITY_MIDDLEWARE, { value: true });
+  return middleware;
+}
+
+/** Whether `handler` was made by {@link createIdentityMiddleware}. */
+export function isIdentityMiddleware(handler: unknown): boolean {
+  return (
+    typeof handler === 'function' &&
+    (handler as unknown as Record<symbol, unknown>)[IDENTITY_MIDDLEWARE] === true
+  );
+}

@@ -1,0 +1,165 @@
+import type { LockStore, UpstreamTokenStore, UpstreamTokens } from '@auth/storage';
+import { type UpstreamClient, UpstreamError, type UpstreamTokenSet } from '@auth/upstream';
+import type { Logger } from '../logger.js';
+import { sleep } from './sleep.js';
+
+/** What refreshing one provider's token gave. `reason` never holds a token value. */
+export type RefreshOutcome =
+  | { status: 'ok'; tokens: UpstreamTokens }
+  | { status: 'revoked'; reason: string }
+  | { status: 'unavailable'; reason: string; tokens: UpstreamTokens }
+  | { status: 'expired'; reason: string; tokens: UpstreamTokens };
+
+export interface RefreshCoordinatorOptions {
+  storage: UpstreamTokenStore & LockStore;
+  clients: Readonly<Record<string, Pick<UpstreamClient, 'refresh'>>>;
+  skewMs: number;
+  lockTtlMs: number;
+  waitTimeoutMs: number;
+  now: () => number;
+  logger: Logger;
+}
+
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 200;
+
+/** True when the access token is expired or expires within `skewMs`. */
+export function needsRefresh(tokens: UpstreamTokens, now: number, skewMs: number): boolean {
+  return tokens.expiresAt !== undefined && tokens.expiresAt - now <= skewMs;
+}
+
+function merge(previous: UpstreamTokens, set: UpstreamTokenSet): UpstreamTokens {
+  const next: UpstreamTokens = {
+    accessToken: set.accessToken,
+    tokenType: set.tokenType,
+    userId: previous.userId,
+    upstreamSubject: previous.upstreamSubject,
+    clientId: previous.clientId,
+  };
+  // RFC 6749 §6: the upstream may omit a new refresh token; the old one then stays valid.
+  const refreshToken = set.refreshToken ?? previous.refreshToken;
+  if (refreshToken !== undefined) next.refreshToken = refreshToken;
+  const idToken = set.idToken ?? previous.idToken;
+  if (idToken !== undefined) next.idToken = idToken;
+  if (set.expiresAt !== undefined) next.expiresAt = set.expiresAt;
+  const scope = set.scope ?? previous.scope;
+  if (scope !== undefined) next.scope = scope;
+  if (previous.sessionExpiresAt !== undefined) next.sessionExpiresAt = previous.sessionExpiresAt;
+  return next;
+}
+
+/**
+ * Refresh on read (SPEC §8.4): one refresh per `(session, provider)` in this process
+ * (a map of in-flight promises) and across processes (a short storage lock). A process
+ * that does not get the lock polls the store until the holder's result appears.
+ * Storage failures reject (the caller answers 503); upstream failures are outcomes.
+ */
+export class RefreshCoordinator {
+  readonly #options: RefreshCoordinatorOptions;
+  readonly #inflight = new Map<string, Promise<RefreshOutcome>>();
+
+  constructor(options: RefreshCoordinatorOptions) {
+    this.#options = options;
+  }
+
+  /** Refreshes `seen` (the entry as this request read it) unless someone already did. */
+  refresh(sessionId: string, provider: string, seen: UpstreamTokens): Promise<RefreshOutcome> {
+    const key = JSON.stringify([sessionId, provider]);
+    let pending = this.#inflight.get(key);
+    if (pending === undefined) {
+      pending = this.#run(sessionId, provider, seen).finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Someone else refreshed (the token changed) or the stored token no longer needs it. */
+  #settled(stored: UpstreamTokens, seen: UpstreamTokens): boolean {
+    return (
+      stored.accessToken !== seen.accessToken ||
+      !needsRefresh(stored, this.#options.now(), this.#options.skewMs)
+    );
+  }
+
+  async #run(sessionId: string, provider: string, seen: UpstreamTokens): Promise<RefreshOutcome> {
+    const { storage, now, lockTtlMs, waitTimeoutMs } = this.#options;
+    const lockName = `refresh:${sessionId}:${provider}`;
+    const deadline = now() + waitTimeoutMs;
+    let delay = FIRST_POLL_MS;
+    let latest = seen;
+    for (;;) {
+      const owner = await storage.tryAcquireLock(lockName, lockTtlMs);
+      if (owner !== undefined) {
+        try {
+          return await this.#refreshHoldingLock(sessionId, provider, seen);
+        } finally {
+          await storage.releaseLock(lockName, owner).catch((error: unknown) => {
+            this.#options.logger.warn(
+              { provider, err: error instanceof Error ? error.name : 'unknown' },
+              'could not release the refresh lock; it expires on its own',
+            );
+          });
+        }
+      }
+      const remaining = deadline - now();
+      if (remaining <= 0) {
+        return {
+          status: 'unavailable',
+          reason: 'a refresh by another gateway instance did not finish in time',
+          tokens: latest,
+        };
+      }
+      await sleep(Math.min(delay, remaining));
+      delay = Math.min(delay * 2, MAX_POLL_MS);
+      const stored = await storage.getUpstreamTokens(sessionId, provider);
+      if (stored === undefined) return { status: 'revoked', reason: 'the tokens were deleted meanwhile' };
+      if (this.#settled(stored, seen)) return { status: 'ok', tokens: stored };
+      latest = stored;
+    }
+  }
+
+  async #refreshHoldingLock(
+    sessionId: string,
+    provider: string,
+    seen: UpstreamTokens,
+  ): Promise<RefreshOutcome> {
+    const { storage, logger } = this.#options;
+    // Re-read under the lock: another instance may have refreshed (and rotated the refresh token) already.
+    const stored = await storage.getUpstreamTokens(sessionId, provider);
+    if (stored === undefined) return { status: 'revoked', reason: 'the tokens were deleted meanwhile' };
+    if (this.#settled(stored, seen)) return { status: 'ok', tokens: stored };
+    const client = this.#options.clients[provider];
+    if (client === undefined || stored.refreshToken === undefined) {
+      return { status: 'expired', reason: 'no refresh token', tokens: stored };
+    }
+
+    let set: UpstreamTokenSet;
+    try {
+      set = await client.refresh(stored.refreshToken);
+    } catch (error) {
+      const code = error instanceof UpstreamError ? error.code : 'unknown';
+      const oauthError = error instanceof UpstreamError ? error.oauthError : undefined;
+      if (error instanceof UpstreamError && error.permanent) {
+        // SPEC §8.4: a dead refresh token (invalid_grant, …) ends this provider's tokens.
+        await storage.deleteUpstreamTokensForProvider(sessionId, provider);
+        logger.warn(
+          { provider, sessionId, code, oauthError },
+          'upstream refused the refresh token; tokens deleted',
+        );
+        return {
+          status: 'revoked',
+          reason: `the upstream refused the refresh token (${oauthError ?? code})`,
+        };
+      }
+      logger.warn(
+        { provider, sessionId, code, status: error instanceof UpstreamError ? error.status : undefined },
+        'upstream refresh failed; tokens kept',
+      );
+      return { status: 'unavailable', reason: `the upstream refresh failed (${code})`, tokens: stored };
+    }
+    const next = merge(stored, set);
+    await storage.storeUpstreamTokens(sessionId, provider, next);
+    logger.info({ provider, sessionId, expiresAt: next.expiresAt }, 'upstream token refreshed');
+    return { status: 'ok', tokens: next };
+  }
+}
