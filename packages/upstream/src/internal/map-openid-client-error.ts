@@ -17,11 +17,11 @@ export type OidcOperation = 'discovery' | 'authorization response' | 'token endp
  * Messages are built here from codes and claim names, never from library text, which
  * can quote bodies.
  */
-export function mapOpenidClientError(
+export async function mapOpenidClientError(
   provider: string,
   operation: OidcOperation,
   error: unknown,
-): UpstreamError {
+): Promise<UpstreamError> {
   const own = findUpstreamError(error);
   if (own !== undefined) return own;
   const cause = safeCause(error);
@@ -70,34 +70,28 @@ export function mapOpenidClientError(
     );
   }
   if (error instanceof WWWAuthenticateChallengeError) {
-    const oauthError = oauthErrorValue(error.cause[0]?.parameters.error);
-    if (oauthError !== undefined) {
-      return new UpstreamError(
-        provider,
-        'ERR_UPSTREAM_OAUTH_ERROR',
-        `${prefix} answered OAuth error "${oauthError}" (HTTP ${error.status})`,
-        { oauthError, status: error.status, cause },
-      );
-    }
-    return new UpstreamError(
-      provider,
-      'ERR_UPSTREAM_UNEXPECTED_STATUS',
-      `${prefix} answered HTTP ${error.status}`,
-      {
-        status: error.status,
-        cause,
-      },
-    );
+    const oauthError =
+      oauthErrorValue(error.cause[0]?.parameters.error) ?? (await oauthErrorInBody(error.response));
+    return statusError(provider, prefix, error.status, oauthError, cause);
   }
   if (error instanceof ClientError) {
     switch (error.code) {
       case 'OAUTH_RESPONSE_IS_NOT_CONFORM': {
-        const status = error.cause instanceof Response ? error.cause.status : undefined;
+        // oauth4webapi reads OAuth error bodies of 4xx only; a 5xx may carry one too (RFC 6749 §5.2).
+        if (error.cause instanceof Response) {
+          return statusError(
+            provider,
+            prefix,
+            error.cause.status,
+            await oauthErrorInBody(error.cause),
+            cause,
+          );
+        }
         return new UpstreamError(
           provider,
           'ERR_UPSTREAM_UNEXPECTED_STATUS',
-          `${prefix} answered HTTP ${status ?? 'with an unexpected status'}`,
-          { ...(status !== undefined && { status }), cause },
+          `${prefix} answered with an unexpected status`,
+          { cause },
         );
       }
       case 'OAUTH_RESPONSE_IS_NOT_JSON':
@@ -149,6 +143,40 @@ export function mapOpenidClientError(
       cause,
     },
   );
+}
+
+function statusError(
+  provider: string,
+  prefix: string,
+  status: number,
+  oauthError: string | undefined,
+  cause: Error | undefined,
+): UpstreamError {
+  if (oauthError !== undefined) {
+    return new UpstreamError(
+      provider,
+      'ERR_UPSTREAM_OAUTH_ERROR',
+      `${prefix} answered OAuth error "${oauthError}" (HTTP ${status})`,
+      { oauthError, status, cause },
+    );
+  }
+  return new UpstreamError(provider, 'ERR_UPSTREAM_UNEXPECTED_STATUS', `${prefix} answered HTTP ${status}`, {
+    status,
+    cause,
+  });
+}
+
+/** The `error` of a JSON error body, when the (buffered) body is still readable and holds one. */
+async function oauthErrorInBody(response: Response): Promise<string | undefined> {
+  if (response.bodyUsed) return undefined;
+  try {
+    const body: unknown = JSON.parse(await response.clone().text());
+    return typeof body === 'object' && body !== null
+      ? oauthErrorValue((body as { error?: unknown }).error)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function findUpstreamError(error: unknown): UpstreamError | undefined {

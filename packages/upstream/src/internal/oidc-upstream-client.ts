@@ -52,8 +52,8 @@ export function createOidcUpstreamClient(
           execute,
         },
       )
-      .catch((error: unknown) => {
-        throw mapOpenidClientError(provider, 'discovery', error);
+      .catch(async (error: unknown) => {
+        throw await mapOpenidClientError(provider, 'discovery', error);
       });
     const metadata = config.serverMetadata();
     if (!metadata.jwks_uri) {
@@ -84,7 +84,7 @@ export function createOidcUpstreamClient(
     try {
       return await run();
     } catch (error) {
-      throw mapOpenidClientError(provider, operation, error);
+      throw await mapOpenidClientError(provider, operation, error);
     }
   }
 
@@ -146,7 +146,7 @@ export function createOidcUpstreamClient(
         context.logger.debug({ provider, operation: 'authorization_code' }, 'upstream leg completed');
         return { tokens, identity };
       } catch (error) {
-        const mapped = mapOpenidClientError(provider, 'authorization response', error);
+        const mapped = await mapOpenidClientError(provider, 'authorization response', error);
         logFailure(context.logger, provider, 'authorization_code', mapped);
         throw mapped;
       }
@@ -166,7 +166,7 @@ export function createOidcUpstreamClient(
         context.logger.debug({ provider, operation: 'refresh_token' }, 'upstream tokens refreshed');
         return tokens;
       } catch (error) {
-        const mapped = mapOpenidClientError(provider, 'token endpoint', error);
+        const mapped = await mapOpenidClientError(provider, 'token endpoint', error);
         logFailure(context.logger, provider, 'refresh_token', mapped);
         throw mapped;
       }

@@ -1,0 +1,348 @@
+import { type MockIdp, startMockIdp } from '@auth/mock-idp';
+import { calculatePKCECodeChallenge } from 'openid-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createUpstreamClient } from './create-upstream-client.js';
+import { closedPort } from './test-support/http-server.js';
+import { authorize, newLeg, rejectionOf } from './test-support/legs.js';
+import { recordingLogger } from './test-support/recording-logger.js';
+import type { UpstreamClient } from './upstream-client.js';
+import type { UpstreamRuntime } from './upstream-client-options.js';
+import { UpstreamError } from './upstream-error.js';
+
+const CLIENT_ID = 'gateway';
+const CLIENT_SECRET = 'corp-client-secret-value';
+const TTL_SECONDS = 600;
+const NOW = 1_800_000_000_000;
+
+let idp: MockIdp;
+const logger = recordingLogger();
+const errors: unknown[] = [];
+
+function client(runtime: UpstreamRuntime = {}, secret: string | undefined = CLIENT_SECRET): UpstreamClient {
+  return createUpstreamClient(
+    {
+      name: 'corp',
+      type: 'oidc',
+      issuer: idp.issuer,
+      clientId: CLIENT_ID,
+      ...(secret !== undefined && { clientSecret: secret }),
+      scopes: ['openid', 'profile', 'email'],
+    },
+    { allowInsecureHttp: true, logger, now: () => NOW, timeoutMs: 3_000, ...runtime },
+  );
+}
+
+/** Expects an `UpstreamError` and keeps it for the no-secret-in-messages check. */
+async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {
+  const error = await rejectionOf(promise);
+  errors.push(error);
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+beforeAll(async () => {
+  idp = await startMockIdp({
+    mode: 'oidc',
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    autoLogin: 'alice',
+    accessTokenTtlSeconds: TTL_SECONDS,
+  });
+});
+afterEach(() => idp.clearFaults());
+afterAll(async () => {
+  await idp?.close();
+});
+
+describe('oidc upstream: happy path', () => {
+  it('sends PKCE S256, state, nonce and scope, then returns verified tokens and the ID token identity', async () => {
+    const upstream = client();
+    const leg = newLeg();
+    const url = await upstream.authorizationUrl(leg);
+    expect(url.origin + url.pathname).toBe(`${idp.issuer}/authorize`);
+    expect(url.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(url.searchParams.get('response_type')).toBe('code');
+    expect(url.searchParams.get('redirect_uri')).toBe(leg.redirectUri);
+    expect(url.searchParams.get('scope')).toBe('openid profile email');
+    expect(url.searchParams.get('state')).toBe(leg.state);
+    expect(url.searchParams.get('nonce')).toBe(leg.nonce);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('code_challenge')).toBe(await calculatePKCECodeChallenge(leg.codeVerifier));
+
+    const callback = await authorize(upstream, leg);
+    expect(callback.searchParams.get('iss')).toBe(idp.issuer);
+    const { tokens, identity } = await upstream.completeAuthorization(callback, leg);
+
+    expect(identity).toEqual({ subject: 'alice', name: 'Alice', email: 'alice@example.com' });
+    expect(tokens.accessToken.startsWith(idp.tokenPrefix)).toBe(true);
+    expect(tokens.refreshToken?.startsWith(idp.tokenPrefix)).toBe(true);
+    expect(tokens.idToken?.split('.')).toHaveLength(3);
+    expect(tokens.tokenType).toBe('Bearer');
+    expect(tokens.expiresAt).toBe(NOW + TTL_SECONDS * 1000);
+    expect(tokens.scope).toBe('openid profile email');
+
+    const tokenRequest = idp.requests().find((r) => r.path === '/token');
+    expect(tokenRequest?.params['client_auth']).toBe('client_secret_basic');
+  });
+
+  it('adds openid to the scopes when the configuration left it out', async () => {
+    const upstream = createUpstreamClient(
+      {
+        name: 'corp',
+        type: 'oidc',
+        issuer: idp.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        scopes: ['email'],
+      },
+      { allowInsecureHttp: true },
+    );
+    const url = await upstream.authorizationUrl(newLeg());
+    expect(url.searchParams.get('scope')).toBe('openid email');
+  });
+
+  it('authenticates as a public client with none when no secret is set', async () => {
+    const publicIdp = await startMockIdp({ mode: 'oidc', clientId: 'public-app', autoLogin: 'bob' });
+    try {
+      const upstream = createUpstreamClient(
+        { name: 'pub', type: 'oidc', issuer: publicIdp.issuer, clientId: 'public-app', scopes: ['openid'] },
+        { allowInsecureHttp: true },
+      );
+      const leg = newLeg('pub');
+      const { identity } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+      expect(identity.subject).toBe('bob');
+      expect(publicIdp.requests().find((r) => r.path === '/token')?.params['client_auth']).toBe('none');
+    } finally {
+      await publicIdp.close();
+    }
+  });
+
+  it('discovers once and reuses the result', async () => {
+    idp.clearRequests();
+    const upstream = client();
+    await upstream.authorizationUrl(newLeg());
+    await upstream.authorizationUrl(newLeg());
+    await Promise.all([upstream.authorizationUrl(newLeg()), upstream.authorizationUrl(newLeg())]);
+    expect(idp.requests().filter((r) => r.path === '/.well-known/openid-configuration')).toHaveLength(1);
+  });
+});
+
+describe('oidc upstream: refresh', () => {
+  it('returns the rotated refresh token, and the spent one is then refused as permanent', async () => {
+    const upstream = client();
+    const leg = newLeg();
+    const { tokens } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    const first = tokens.refreshToken!;
+
+    const refreshed = await upstream.refresh(first);
+    expect(refreshed.accessToken).not.toBe(tokens.accessToken);
+    expect(refreshed.refreshToken).toBeDefined();
+    expect(refreshed.refreshToken).not.toBe(first);
+    expect(refreshed.expiresAt).toBe(NOW + TTL_SECONDS * 1000);
+
+    const reuse = await upstreamFailure(upstream.refresh(first));
+    expect(reuse.code).toBe('ERR_UPSTREAM_OAUTH_ERROR');
+    expect(reuse.oauthError).toBe('invalid_grant');
+    expect(reuse.permanent).toBe(true);
+  });
+
+  it('refresh_error invalid_grant is permanent; a 503 is not', async () => {
+    const upstream = client();
+    const leg = newLeg();
+    const { tokens } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+
+    idp.setFaults({ refresh_error: 'invalid_grant', once: true });
+    const dead = await upstreamFailure(upstream.refresh(tokens.refreshToken!));
+    expect(dead).toMatchObject({
+      code: 'ERR_UPSTREAM_OAUTH_ERROR',
+      oauthError: 'invalid_grant',
+      status: 400,
+    });
+    expect(dead.permanent).toBe(true);
+
+    idp.setFaults({ token_status: 503, once: true });
+    const outage = await upstreamFailure(upstream.refresh('any-refresh-token'));
+    expect(outage.status).toBe(503);
+    expect(outage.category).toBe('unavailable');
+    expect(outage.permanent).toBe(false);
+  });
+});
+
+describe('oidc upstream: authorization response faults', () => {
+  it.each([
+    ['access_denied', 'denied'],
+    ['temporarily_unavailable', 'unavailable'],
+    ['invalid_scope', 'failed'],
+  ] as const)('authorize_error %s → OAuth error, %s', async (authorizeError, category) => {
+    const upstream = client();
+    idp.setFaults({ authorize_error: authorizeError, once: true });
+    const leg = newLeg();
+    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    expect(error.code).toBe('ERR_UPSTREAM_OAUTH_ERROR');
+    expect(error.oauthError).toBe(authorizeError);
+    expect(error.category).toBe(category);
+  });
+
+  it.each(['wrong', 'missing'] as const)('response_iss %s → invalid response (RFC 9207)', async (fault) => {
+    idp.clearRequests();
+    const upstream = client();
+    idp.setFaults({ response_iss: fault, once: true });
+    const leg = newLeg();
+    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
+    expect(error.message).toMatch(/iss/);
+    expect(error.category).toBe('failed');
+    expect(idp.requests().filter((r) => r.path === '/token')).toHaveLength(0);
+  });
+
+  it('a missing state → invalid response, and the code is never exchanged', async () => {
+    idp.clearRequests();
+    const upstream = client();
+    idp.setFaults({ response_state: 'missing', once: true });
+    const leg = newLeg();
+    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
+    expect(error.message).toMatch(/no state/);
+    expect(idp.requests().filter((r) => r.path === '/token')).toHaveLength(0);
+  });
+
+  it('a callback carrying another leg’s state → invalid response', async () => {
+    const upstream = client();
+    const leg = newLeg();
+    const callback = await authorize(upstream, leg);
+    const error = await upstreamFailure(
+      upstream.completeAuthorization(callback, { ...leg, state: newLeg().state }),
+    );
+    expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
+    expect(error.message).toMatch(/state/);
+  });
+});
+
+describe('oidc upstream: token endpoint faults', () => {
+  it('token_status 500 → unavailable with the status', async () => {
+    const upstream = client();
+    idp.setFaults({ token_status: 500, once: true });
+    const leg = newLeg();
+    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    expect(error.status).toBe(500);
+    expect(error.oauthError).toBe('server_error');
+    expect(error.category).toBe('unavailable');
+  });
+
+  it('token_error invalid_grant → OAuth error with status 400, failed', async () => {
+    const upstream = client();
+    idp.setFaults({ token_error: 'invalid_grant', once: true });
+    const leg = newLeg();
+    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    expect(error).toMatchObject({
+      code: 'ERR_UPSTREAM_OAUTH_ERROR',
+      oauthError: 'invalid_grant',
+      status: 400,
+    });
+    expect(error.category).toBe('failed');
+  });
+
+  it('a wrong client secret → invalid_client', async () => {
+    const upstream = client({}, 'not-the-secret');
+    const leg = newLeg();
+    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    expect(error.code).toBe('ERR_UPSTREAM_OAUTH_ERROR');
+    expect(error.oauthError).toBe('invalid_client');
+    expect(error.status).toBe(401);
+    expect(error.message).not.toContain('not-the-secret');
+  });
+
+  it('token_delay_ms past timeoutMs → timeout, unavailable, within the bound', async () => {
+    const upstream = client({ timeoutMs: 1_000 });
+    await upstream.authorizationUrl(newLeg()); // discovery outside the timed part
+    idp.setFaults({ token_delay_ms: 5_000, once: true });
+    const leg = newLeg();
+    const callback = await authorize(upstream, leg);
+    const started = performance.now();
+    const error = await upstreamFailure(upstream.completeAuthorization(callback, leg));
+    const elapsed = performance.now() - started;
+    expect(error.code).toBe('ERR_UPSTREAM_TIMEOUT');
+    expect(error.category).toBe('unavailable');
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(4_000);
+  });
+});
+
+describe('oidc upstream: ID token defects', () => {
+  it.each(['bad_signature', 'wrong_nonce', 'wrong_audience', 'wrong_issuer', 'expired', 'alg_none'] as const)(
+    'id_token %s → invalid response',
+    async (defect) => {
+      const upstream = client();
+      idp.setFaults({ id_token: defect, once: true });
+      const leg = newLeg();
+      const error = await upstreamFailure(
+        upstream.completeAuthorization(await authorize(upstream, leg), leg),
+      );
+      expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
+      expect(error.category).toBe('failed');
+    },
+  );
+
+  it('a bad signature on a refreshed ID token is refused too', async () => {
+    const upstream = client();
+    const leg = newLeg();
+    const { tokens } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    idp.setFaults({ id_token: 'bad_signature', once: true });
+    const error = await upstreamFailure(upstream.refresh(tokens.refreshToken!));
+    expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
+  });
+});
+
+describe('oidc upstream: an unreachable IdP', () => {
+  it('fails with a network error, and retries discovery on the next call once the IdP is up', async () => {
+    const port = await closedPort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const upstream = createUpstreamClient(
+      {
+        name: 'late',
+        type: 'oidc',
+        issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        scopes: ['openid'],
+      },
+      { allowInsecureHttp: true, timeoutMs: 2_000 },
+    );
+    const error = await upstreamFailure(upstream.authorizationUrl(newLeg()));
+    expect(error.code).toBe('ERR_UPSTREAM_NETWORK');
+    expect(error.category).toBe('unavailable');
+    const refreshError = await upstreamFailure(upstream.refresh('some-refresh-token'));
+    expect(refreshError.code).toBe('ERR_UPSTREAM_NETWORK');
+
+    const late = await startMockIdp({
+      mode: 'oidc',
+      port,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      autoLogin: 'carol',
+    });
+    try {
+      const leg = newLeg('late');
+      const { identity } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+      expect(identity.subject).toBe('carol');
+    } finally {
+      await late.close();
+    }
+  });
+});
+
+describe('oidc upstream: secrets', () => {
+  it('no error message, error serialization or log line carries a token, code or secret', () => {
+    expect(errors.length).toBeGreaterThan(15);
+    for (const error of errors as UpstreamError[]) {
+      const text = `${error.message} ${JSON.stringify(error)} ${String(error.cause)} ${error.stack ?? ''}`;
+      expect(text).not.toContain(idp.tokenPrefix);
+      expect(text).not.toContain(CLIENT_SECRET);
+    }
+    expect(logger.lines.length).toBeGreaterThan(0);
+    for (const line of logger.lines) {
+      expect(line).not.toContain(idp.tokenPrefix);
+      expect(line).not.toContain(CLIENT_SECRET);
+    }
+  });
+});

@@ -1,0 +1,18 @@
+import type { UpstreamLogger } from '../upstream-logger.js';
+
+/** A logger that keeps every line as JSON, so tests can search them for secrets. */
+export function recordingLogger(): UpstreamLogger & { lines: string[] } {
+  const lines: string[] = [];
+  const record =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      lines.push(JSON.stringify({ level, ...obj, msg }));
+    };
+  return {
+    lines,
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
+}
