@@ -43,6 +43,11 @@ export interface UpstreamClient {
     callbackUrl: URL,
     leg: UpstreamLegParameters,
   ): Promise<{ tokens: UpstreamTokenSet; identity: UpstreamIdentity }>;
-  /** Refresh grant. Rejects with `UpstreamError` (`permanent` tells a dead token from an outage). */
+  /**
+   * Refresh grant (RFC 6749 §6). The result's `refreshToken` is the rotated one when the IdP
+   * issued a new one, otherwise the `refreshToken` passed in (§6 lets the IdP keep it); `idToken`
+   * is set only when the IdP returned a new (fully verified) one. Rejects with `UpstreamError`
+   * (`permanent` tells a dead token from an outage).
+   */
   refresh(refreshToken: string): Promise<UpstreamTokenSet>;
 }
