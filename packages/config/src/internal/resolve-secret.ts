@@ -1,5 +1,6 @@
 import { Secret } from '../secret.js';
 import type { PathSegment } from './issue-path.js';
+import { ENV_NAME } from './schema/primitives.js';
 import { readReferencedFile, type ValidationContext } from './validation-context.js';
 
 /**
@@ -15,7 +16,7 @@ export function resolveSecret(
 ): Secret | undefined {
   const envKey = `${key}_env`;
   const fileKey = `${key}_file`;
-  const envName = entry[envKey];
+  const envName = validEnvName(entry[envKey]);
   const file = entry[fileKey];
   if (typeof envName === 'string' && typeof file === 'string') {
     ctx.issues.add([...path, fileKey], `give either ${envKey} or ${fileKey}, not both`);
@@ -44,4 +45,26 @@ export function resolveSecret(
     return new Secret(value);
   }
   return undefined;
+}
+
+/** Env names that failed the schema were reported there; they are not looked up again. */
+function validEnvName(value: unknown): string | undefined {
+  return typeof value === 'string' && ENV_NAME.test(value) ? value : undefined;
+}
+
+/**
+ * Reports problems with the secret of a list entry that failed other checks,
+ * so a missing variable is not discovered only on the next run.
+ */
+export function checkSecretOfRawEntry(
+  ctx: ValidationContext,
+  list: unknown,
+  index: number,
+  key: string,
+  path: readonly PathSegment[],
+): void {
+  const entry: unknown = Array.isArray(list) ? list[index] : undefined;
+  if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+    resolveSecret(ctx, entry as Record<string, unknown>, key, path);
+  }
 }

@@ -1,7 +1,7 @@
 import type { StaticClientConfig } from '../../gateway-config.js';
 import type { PathSegment } from '../issue-path.js';
 import type { ParsedSections } from '../parse-sections.js';
-import { resolveSecret } from '../resolve-secret.js';
+import { checkSecretOfRawEntry, resolveSecret } from '../resolve-secret.js';
 import type { ValidationContext } from '../validation-context.js';
 import { reportDuplicates } from './duplicates.js';
 
@@ -16,8 +16,11 @@ export function checkClients(ctx: ValidationContext, sections: ParsedSections): 
   );
   const normalized: StaticClientConfig[] = [];
   sections.clients.forEach((entry, index) => {
-    if (entry === undefined) return;
     const path: PathSegment[] = ['clients', index];
+    if (entry === undefined) {
+      checkSecretOfRawEntry(ctx, sections.raw['clients'], index, 'client_secret', path);
+      return;
+    }
     reportDuplicates(
       issues,
       entry.redirect_uris,

@@ -1,7 +1,7 @@
 import type { UpstreamConfig } from '../../gateway-config.js';
 import type { PathSegment } from '../issue-path.js';
 import type { ParsedSections } from '../parse-sections.js';
-import { resolveSecret } from '../resolve-secret.js';
+import { checkSecretOfRawEntry, resolveSecret } from '../resolve-secret.js';
 import type { ValidationContext } from '../validation-context.js';
 import { reportDuplicates } from './duplicates.js';
 
@@ -43,8 +43,11 @@ export function checkUpstreams(
 
   const normalized: UpstreamConfig[] = [];
   entries.forEach((entry, index) => {
-    if (entry === undefined) return;
     const path: PathSegment[] = ['upstreams', index];
+    if (entry === undefined) {
+      checkSecretOfRawEntry(ctx, sections.raw['upstreams'], index, 'client_secret', path);
+      return;
+    }
     if (index === 0 && entry.optional) {
       issues.add([...path, 'optional'], 'the first upstream cannot be optional');
     }

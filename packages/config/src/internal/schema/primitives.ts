@@ -16,9 +16,12 @@ export const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, {
 
 export const nonEmptyString = z.string().min(1, { error: 'must not be empty' });
 
+/** An environment variable name as POSIX shells accept it. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export const envVarName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  .regex(ENV_NAME, {
     error: 'must be the name of an environment variable (letters, digits and "_", not starting with a digit)',
   })
   .meta({ description: 'Name of the environment variable holding the value.' });
