@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { startTestUpstream, type TestUpstream } from '../test-support/upstream-session.js';
+import { RefreshCoordinator } from './refresh-coordinator.js';
+
+describe('RefreshCoordinator: the cross-process side, with another "process" played by the test', () => {
+  let corp: TestUpstream;
+  let storage: Storage;
+  let sessionId: string;
+  let stale: UpstreamTokens;
+
+  beforeAll(async () => {
+    corp = await startTestUpstream('corp', 'oidc');
+  });
+  afterAll(async () => {
+    await corp?.idp.close();
+  });
+  beforeEach(async () => {
+    storage = createMemoryStorage();
+    sessionId = `s-${randomUUID()}`;
+    stale = { ...(await corp.login()), expiresAt: Date.now() - 1_000 };
+    await storage.storeUpstreamTokens(sessionId, 'corp', stale);
+    corp.idp.clearRequests();
+  });
+  afterEach(async () => {
+    await storage.close();
+  });
+
+  const coordinator = (waitTimeoutMs = 2_000) =>
+    new RefreshCoordinator({
+      storage,
+      clients: { corp: corp.client },
+      skewMs: 30_000,
+      lockTtlMs: 5_000,
+      waitTimeoutMs,
+      now: Date.now,
+      logger: silentLogger,
+    });
+
+  it('re-reads under the lock: a refresh another process finished meanwhile is used, not repeated', async () => {
+    // Another process refreshed (and rotated the refresh token) after this request read `stale`.
+    const first = await coordinator().refresh(sessionId, 'corp', stale);
+    expect(first.status).toBe('ok');
+    expect(corp.refreshCount()).toBe(1);
+    const second = await coordinator().refresh(sessionId, 'corp', stale);
+    expect(second).toEqual(first);
+    expect(corp.refreshCount()).toBe(1);
+  });
+
+  it('a request that does not get the lock waits and takes the holder’s result', async () => {
+    const owner = await storage.tryAcquireLock(`refresh:${sessionId}:corp`, 5_000);
+    expect(owner).toBeDefined();
+    const waiting = coordinator().refresh(sessionId, 'corp', stale);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await storage.storeUpstreamTokens(sessionId, 'corp', {
+      ...stale,
+      accessToken: 'refreshed-elsewhere',
+      expiresAt: Date.now() + 600_000,
+    });
+    const outcome = await waiting;
+    expect(outcome.status).toBe('ok');
+    expect(outcome.status === 'ok' && outcome.tokens.accessToken).toBe('refreshed-elsewhere');
+    expect(corp.refreshCount()).toBe(0);
+  });
+
+  it('gives up after waitTimeoutMs while another process holds the lock, keeping the tokens', async () => {
+    await storage.tryAcquireLock(`refresh:${sessionId}:corp`, 5_000);
+    const started = Date.now();
+    const outcome = await coordinator(300).refresh(sessionId, 'corp', stale);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(outcome).toEqual({
+      status: 'unavailable',
+      reason: 'a refresh by another gateway instance did not finish in time',
+      tokens: stale,
+    });
+    expect(corp.refreshCount()).toBe(0);
+    expect(await storage.getUpstreamTokens(sessionId, 'corp')).toEqual(stale);
+  });
+
+  it('reports revoked when the holder deleted the tokens (invalid_grant elsewhere)', async () => {
+    const owner = await storage.tryAcquireLock(`refresh:${sessionId}:corp`, 5_000);
+    const waiting = coordinator().refresh(sessionId, 'corp', stale);
+    await storage.deleteUpstreamTokensForProvider(sessionId, 'corp');
+    await storage.releaseLock(`refresh:${sessionId}:corp`, owner!);
+    expect((await waiting).status).toBe('revoked');
+    expect(corp.refreshCount()).toBe(0);
+  });
+
+  it('takes over when the holder released the lock without refreshing (e.g. its refresh failed)', async () => {
+    const owner = await storage.tryAcquireLock(`refresh:${sessionId}:corp`, 5_000);
+    const waiting = coordinator().refresh(sessionId, 'corp', stale);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await storage.releaseLock(`refresh:${sessionId}:corp`, owner!);
+    const outcome = await waiting;
+    expect(outcome.status).toBe('ok');
+    expect(corp.refreshCount()).toBe(1);
+  });
+
+  it('releases the lock after refreshing', async () => {
+    await coordinator().refresh(sessionId, 'corp', stale);
+    const owner = await storage.tryAcquireLock(`refresh:${sessionId}:corp`, 1_000);
+    expect(owner).toBeDefined();
+  });
+});

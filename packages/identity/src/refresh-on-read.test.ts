@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuthResult } from './auth-result.js';
+import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
+import type { Identity } from './identity.js';
+import {
+  AUDIENCE,
+  createTestKey,
+  ISSUER,
+  mintAccessToken,
+  RESOURCE_METADATA,
+  type TestKey,
+} from './test-support/keys.js';
+import { recordingLogger } from './test-support/recording-logger.js';
+import { startTestUpstream, type TestUpstream } from './test-support/upstream-session.js';
+
+function identityOf(result: AuthResult): Identity {
+  if (!result.ok) throw new Error(`expected success, got ${result.rejection.reason.code}`);
+  return result.identity;
+}
+
+describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
+  let key: TestKey;
+  let corp: TestUpstream;
+  let github: TestUpstream;
+  let storage: Storage;
+  let sessionId: string;
+  let token: string;
+  const logger = recordingLogger();
+  const secrets = new Set<string>();
+
+  beforeAll(async () => {
+    [key, corp, github] = await Promise.all([
+      createTestKey('ES256'),
+      startTestUpstream('corp', 'oidc'),
+      startTestUpstream('github', 'oauth2'),
+    ]);
+  });
+  afterAll(async () => {
+    await corp?.idp.close();
+    await github?.idp.close();
+    // No access or refresh token value ever reached a log line.
+    const logs = logger.lines.join('\n');
+    expect(logger.lines.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
+  beforeEach(async () => {
+    storage = createMemoryStorage();
+    sessionId = `s-${randomUUID()}`;
+    token = await mintAccessToken(key, { claims: { tsid: sessionId } });
+    corp.idp.clearFaults();
+    github.idp.clearFaults();
+  });
+  afterEach(async () => {
+    await storage.close();
+  });
+
+  function authenticator(extra: Partial<AuthenticatorOptions> = {}): Authenticator {
+    return createAuthenticator({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwks: { keys: [key.publicJwk] },
+      storage,
+      upstreamClients: { corp: corp.client, github: github.client },
+      resourceMetadataUrl: RESOURCE_METADATA,
+      logger,
+      ...extra,
+    });
+  }
+
+  /** Logs in at the IdP for real and stores the tokens with the given expiry. */
+  async function seed(upstream: TestUpstream, provider: string, expiresAt: number): Promise<UpstreamTokens> {
+    const tokens = { ...(await upstream.login()), expiresAt };
+    secrets.add(tokens.accessToken);
+    if (tokens.refreshToken) secrets.add(tokens.refreshToken);
+    await storage.storeUpstreamTokens(sessionId, provider, tokens);
+    upstream.idp.clearRequests();
+    return tokens;
+  }
+
+  async function authenticate(auth: Authenticator, refreshProviders: string[]): Promise<Identity> {
+    const identity = identityOf(
+      await auth.authenticate({ authorization: `Bearer ${token}` }, { refreshProviders }),
+    );
+    for (const value of Object.values(identity.upstreamTokens)) secrets.add(value);
+    return identity;
+  }
+
+  it('refreshes an expired upstream token before use, rotates the refresh token and keeps the record', async () => {
+    const old = await seed(corp, 'corp', Date.now() - 1_000);
+    const identity = await authenticate(authenticator(), ['corp']);
+    const fresh = identity.upstreamTokens['corp'];
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(old.accessToken);
+    expect(await corp.accepts(fresh!)).toBe(true);
+    expect(identity.upstreams['corp']).toMatchObject({ status: 'ok' });
+    expect(identity.upstreams['corp']!.expiresAt).toBeGreaterThan(Date.now() + 500_000);
+    expect(corp.refreshCount()).toBe(1);
+    const stored = await storage.getUpstreamTokens(sessionId, 'corp');
+    secrets.add(stored!.refreshToken!);
+    expect(stored).toMatchObject({
+      accessToken: fresh,
+      userId: old.userId,
+      upstreamSubject: old.upstreamSubject,
+      clientId: old.clientId,
+      sessionExpiresAt: old.sessionExpiresAt,
+    });
+    expect(stored!.refreshToken).toBeDefined();
+    expect(stored!.refreshToken).not.toBe(old.refreshToken);
+  });
+
+  it('refreshes a token that expires within refreshSkewSeconds', async () => {
+    const old = await seed(corp, 'corp', Date.now() + 10_000);
+    const identity = await authenticate(authenticator(), ['corp']);
+    expect(identity.upstreamTokens['corp']).not.toBe(old.accessToken);
+    expect(corp.refreshCount()).toBe(1);
+    // Outside the skew window nothing is refreshed.
+    await seed(github, 'github', Date.now() + 60_000);
+    await authenticate(authenticator(), ['github']);
+    expect(github.refreshCount()).toBe(0);
+  });
+
+  it('50 concurrent requests of one session cause exactly one refresh at the IdP', async () => {
+    await seed(corp, 'corp', Date.now() - 1_000);
+    const auth = authenticator();
+    const identities = await Promise.all(Array.from({ length: 50 }, () => authenticate(auth, ['corp'])));
+    const values = new Set(identities.map((identity) => identity.upstreamTokens['corp']));
+    expect(values.size).toBe(1);
+    expect(corp.refreshCount()).toBe(1);
+    expect(await corp.accepts([...values][0]!)).toBe(true);
+  });
+
+  it('two authenticators with separate caches sharing one store refresh once (the lock, then re-read)', async () => {
+    await seed(corp, 'corp', Date.now() - 1_000);
+    const [a, b] = [authenticator(), authenticator()];
+    const identities = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => authenticate(i % 2 === 0 ? a : b, ['corp'])),
+    );
+    expect(new Set(identities.map((identity) => identity.upstreamTokens['corp'])).size).toBe(1);
+    expect(corp.refreshCount()).toBe(1);
+  });
+
+  it('refreshes only the providers asked for', async () => {
+    const oldCorp = await seed(corp, 'corp', Date.now() - 1_000);
+    await seed(github, 'github', Date.now() - 1_000);
+    const identity = await authenticate(authenticator(), ['github']);
+    expect(Object.keys(identity.upstreamTokens)).toEqual(['github']);
+    expect(identity.upstreams['corp']).toEqual({
+      status: 'expired',
+      expiresAt: oldCorp.expiresAt,
+      reason: 'not refreshed for this route',
+    });
+    expect(corp.refreshCount()).toBe(0);
+    expect(github.refreshCount()).toBe(1);
+    expect(await github.accepts(identity.upstreamTokens['github']!)).toBe(true);
+  });
+
+  it('invalid_grant deletes only that provider; the other provider keeps working', async () => {
+    await seed(corp, 'corp', Date.now() - 1_000);
+    await seed(github, 'github', Date.now() - 1_000);
+    corp.idp.setFaults({ refresh_error: 'invalid_grant' });
+    const identity = await authenticate(authenticator(), ['corp', 'github']);
+    expect(identity.upstreamTokens['corp']).toBeUndefined();
+    expect(identity.upstreams['corp']).toEqual({
+      status: 'revoked',
+      reason: 'the upstream refused the refresh token (invalid_grant)',
+    });
+    expect(identity.upstreams['github']!.status).toBe('ok');
+    expect(await github.accepts(identity.upstreamTokens['github']!)).toBe(true);
+    expect(await storage.getUpstreamTokens(sessionId, 'corp')).toBeUndefined();
+    expect(await storage.getUpstreamTokens(sessionId, 'github')).toBeDefined();
+    // The next request no longer knows the provider at all.
+    const next = await authenticate(authenticator(), ['corp', 'github']);
+    expect(next.upstreams['corp']).toBeUndefined();
+    expect(next.upstreamTokens['github']).toBe(identity.upstreamTokens['github']);
+  });
+
+  it('an IdP 5xx marks the provider unavailable and keeps its tokens; it recovers once the IdP does', async () => {
+    const old = await seed(corp, 'corp', Date.now() - 1_000);
+    await seed(github, 'github', Date.now() + 3_600_000);
+    corp.idp.setFaults({ token_status: 503 });
+    const identity = await authenticate(authenticator(), ['corp', 'github']);
+    expect(identity.upstreamTokens['corp']).toBeUndefined();
+    expect(identity.upstreams['corp']).toMatchObject({ status: 'unavailable', expiresAt: old.expiresAt });
+    expect(identity.upstreams['corp']!.reason).toMatch(/^the upstream refresh failed/);
+    expect(identity.upstreamTokens['github']).toBeDefined();
+    expect(await storage.getUpstreamTokens(sessionId, 'corp')).toEqual(old);
+    corp.idp.clearFaults();
+    const recovered = await authenticate(authenticator(), ['corp']);
+    expect(recovered.upstreams['corp']!.status).toBe('ok');
+    expect(await corp.accepts(recovered.upstreamTokens['corp']!)).toBe(true);
+  });
+
+  it('a transient failure inside the skew window keeps serving the still-valid token', async () => {
+    const old = await seed(corp, 'corp', Date.now() + 10_000);
+    corp.idp.setFaults({ token_status: 502 });
+    const identity = await authenticate(authenticator(), ['corp']);
+    expect(identity.upstreamTokens['corp']).toBe(old.accessToken);
+    expect(identity.upstreams['corp']!.status).toBe('ok');
+  });
+
+  it('an expired token without a refresh token is expired, not refreshed', async () => {
+    const { refreshToken: _dropped, ...noRefresh } = await corp.login();
+    secrets.add(noRefresh.accessToken);
+    await storage.storeUpstreamTokens(sessionId, 'corp', { ...noRefresh, expiresAt: Date.now() - 1_000 });
+    corp.idp.clearRequests();
+    const identity = await authenticate(authenticator(), ['corp']);
+    expect(identity.upstreams['corp']).toMatchObject({ status: 'expired', reason: 'no refresh token' });
+    expect(corp.refreshCount()).toBe(0);
+  });
+
+  it('keeps the old refresh token (and the record) when the upstream returns none', async () => {
+    const expiresAt = Date.now() + 600_000;
+    const auth = authenticator({
+      upstreamClients: {
+        corp: { refresh: async () => ({ accessToken: 'new-access', tokenType: 'Bearer', expiresAt }) },
+      },
+    });
+    await storage.storeUpstreamTokens(sessionId, 'corp', {
+      accessToken: 'old-access',
+      tokenType: 'Bearer',
+      refreshToken: 'kept-refresh',
+      idToken: 'kept-id-token',
+      scope: 'openid',
+      expiresAt: Date.now() - 1_000,
+      sessionExpiresAt: Date.now() + 86_400_000,
+      userId: 'user-1',
+      upstreamSubject: 'alice',
+      clientId: 'client-1',
+    });
+    const identity = await authenticate(auth, ['corp']);
+    expect(identity.upstreamTokens['corp']).toBe('new-access');
+    expect(await storage.getUpstreamTokens(sessionId, 'corp')).toMatchObject({
+      accessToken: 'new-access',
+      refreshToken: 'kept-refresh',
+      idToken: 'kept-id-token',
+      scope: 'openid',
+      expiresAt,
+      upstreamSubject: 'alice',
+    });
+  });
+});
