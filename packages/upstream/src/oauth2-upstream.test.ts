@@ -2,12 +2,11 @@ import { type MockIdp, startMockIdp } from '@auth/mock-idp';
 import { calculatePKCECodeChallenge } from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
+import { failureCollector } from './test-support/failure-collector.js';
 import { closedPort, startHttpServer } from './test-support/http-server.js';
-import { authorize, newLeg, rejectionOf } from './test-support/legs.js';
-import { recordingLogger } from './test-support/recording-logger.js';
+import { authorize, newLeg } from './test-support/legs.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { OAuth2UpstreamClientOptions, UpstreamRuntime } from './upstream-client-options.js';
-import { UpstreamError } from './upstream-error.js';
 
 const CLIENT_ID = 'gateway-gh';
 const CLIENT_SECRET = 'github-client-secret-value';
@@ -15,8 +14,7 @@ const TTL_SECONDS = 28_800;
 const NOW = 1_700_000_000_000;
 
 let idp: MockIdp;
-const logger = recordingLogger();
-const errors: UpstreamError[] = [];
+const { logger, upstreamFailure, expectNothingLeaked } = failureCollector();
 
 function options(
   base: string,
@@ -46,13 +44,6 @@ function client(
     timeoutMs: 3_000,
     ...runtime,
   });
-}
-
-async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(UpstreamError);
-  errors.push(error as UpstreamError);
-  return error as UpstreamError;
 }
 
 async function login(upstream: UpstreamClient) {
@@ -263,16 +254,6 @@ describe('oauth2 upstream: faults', () => {
 
 describe('oauth2 upstream: secrets', () => {
   it('no error or log line carries a token, code or secret', () => {
-    expect(errors.length).toBeGreaterThan(10);
-    for (const error of errors) {
-      const text = `${error.message} ${JSON.stringify(error)} ${String(error.cause)} ${error.stack ?? ''}`;
-      expect(text).not.toContain(idp.tokenPrefix);
-      expect(text).not.toContain(CLIENT_SECRET);
-    }
-    expect(logger.lines.length).toBeGreaterThan(0);
-    for (const line of logger.lines) {
-      expect(line).not.toContain(idp.tokenPrefix);
-      expect(line).not.toContain(CLIENT_SECRET);
-    }
+    expectNothingLeaked([idp.tokenPrefix, CLIENT_SECRET, 'wrong-secret-value'], 11);
   });
 });

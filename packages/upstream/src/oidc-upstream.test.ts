@@ -2,12 +2,11 @@ import { type MockIdp, startMockIdp } from '@auth/mock-idp';
 import { calculatePKCECodeChallenge } from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
+import { failureCollector } from './test-support/failure-collector.js';
 import { closedPort } from './test-support/http-server.js';
-import { authorize, newLeg, rejectionOf } from './test-support/legs.js';
-import { recordingLogger } from './test-support/recording-logger.js';
+import { authorize, newLeg } from './test-support/legs.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamRuntime } from './upstream-client-options.js';
-import { UpstreamError } from './upstream-error.js';
 
 const CLIENT_ID = 'gateway';
 const CLIENT_SECRET = 'corp-client-secret-value';
@@ -15,8 +14,7 @@ const TTL_SECONDS = 600;
 const NOW = 1_800_000_000_000;
 
 let idp: MockIdp;
-const logger = recordingLogger();
-const errors: unknown[] = [];
+const { logger, upstreamFailure, expectNothingLeaked } = failureCollector();
 
 function client(runtime: UpstreamRuntime = {}, secret: string | undefined = CLIENT_SECRET): UpstreamClient {
   return createUpstreamClient(
@@ -30,14 +28,6 @@ function client(runtime: UpstreamRuntime = {}, secret: string | undefined = CLIE
     },
     { allowInsecureHttp: true, logger, now: () => NOW, timeoutMs: 3_000, ...runtime },
   );
-}
-
-/** Expects an `UpstreamError` and keeps it for the no-secret-in-messages check. */
-async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await rejectionOf(promise);
-  errors.push(error);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
 }
 
 beforeAll(async () => {
@@ -333,16 +323,6 @@ describe('oidc upstream: an unreachable IdP', () => {
 
 describe('oidc upstream: secrets', () => {
   it('no error message, error serialization or log line carries a token, code or secret', () => {
-    expect(errors.length).toBeGreaterThan(15);
-    for (const error of errors as UpstreamError[]) {
-      const text = `${error.message} ${JSON.stringify(error)} ${String(error.cause)} ${error.stack ?? ''}`;
-      expect(text).not.toContain(idp.tokenPrefix);
-      expect(text).not.toContain(CLIENT_SECRET);
-    }
-    expect(logger.lines.length).toBeGreaterThan(0);
-    for (const line of logger.lines) {
-      expect(line).not.toContain(idp.tokenPrefix);
-      expect(line).not.toContain(CLIENT_SECRET);
-    }
+    expectNothingLeaked([idp.tokenPrefix, CLIENT_SECRET, 'not-the-secret'], 16);
   });
 });

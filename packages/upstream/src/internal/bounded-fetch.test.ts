@@ -41,7 +41,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const bounded = (timeoutMs = 500) => createBoundedFetch('idp', fetch, timeoutMs);
+const bounded = (timeoutMs = 5_000) => createBoundedFetch('idp', fetch, timeoutMs);
 
 describe('createBoundedFetch', () => {
   it('returns a readable buffered response', async () => {
