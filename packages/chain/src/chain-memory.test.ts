@@ -1,0 +1,4 @@
+import { createMemoryStorage } from '@auth/storage';
+import { chainSuite } from './test-support/chain-suite.js';
+
+chainSuite('memory storage', async () => createMemoryStorage());

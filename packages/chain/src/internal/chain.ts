@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import type { UpstreamConfig } from '@auth/config';
+import {
+  type ClientAuthorizationRequest,
+  type PendingAuthorization,
+  StorageUnavailableError,
+  type UpstreamTokens,
+} from '@auth/storage';
+import {
+  type UpstreamClient,
+  UpstreamError,
+  type UpstreamIdentity,
+  type UpstreamLegParameters,
+} from '@auth/upstream';
+import type { Request, Response } from 'express';
+import { OAuthError } from '../oauth-error.js';
+import { clientRedirectUrl, errorRedirectUrl } from './client-redirect.js';
+import { endpoint, type ServerContext } from './context.js';
+import { randomToken } from './crypto.js';
+import { withTimeout } from './with-timeout.js';
+
+/** Where a chain stands between two legs (SPEC §6). */
+export interface ChainState {
+  sessionId: string;
+  request: ClientAuthorizationRequest;
+  userId?: string;
+  skippedProviders: string[];
+  authTime?: number;
+}
+
+type Upstream = { config: UpstreamConfig; client: UpstreamClient };
+
+/** Starts a chain for a validated (and consented) request; the `tsid` is generated here, server-side (SPEC §5.4). */
+export async function startChain(
+  ctx: ServerContext,
+  request: ClientAuthorizationRequest,
+  res: Response,
+  status: 302 | 303,
+): Promise<void> {
+  await continueChain(ctx, { sessionId: randomToken(), request, skippedProviders: [] }, res, status);
+}
+
+function legParameters(ctx: ServerContext, name: string, state: string, verifier: string, nonce: string) {
+  return {
+    redirectUri: endpoint(ctx, `/oauth/callback/${name}`),
+    state,
+    codeVerifier: verifier,
+    nonce,
+  } satisfies UpstreamLegParameters;
+}
+
+function timeoutError(ctx: ServerContext, provider: string): () => Error {
+  return () =>
+    new UpstreamError(provider, 'ERR_UPSTREAM_TIMEOUT', `no answer within ${ctx.upstreamTimeoutMs} ms`);
+}
+
+/**
+ * Sends the browser to the next leg: the first configured upstream without a token
+ * for this session and not skipped; issues the code when none is left (SPEC §6).
+ */
+export async function continueChain(
+  ctx: ServerContext,
+  state: ChainState,
+  res: Response,
+  status: 302 | 303,
+): Promise<void> {
+  const held = await ctx.storage.getAllUpstreamTokens(state.sessionId);
+  for (const upstream of ctx.upstreams) {
+    const name = upstream.config.name;
+    if (Object.hasOwn(held, name) || state.skippedProviders.includes(name)) continue;
+    const leg = legParameters(ctx, name, randomToken(), randomToken(), randomToken());
+    let url: URL;
+    try {
+      url = await withTimeout(
+        upstream.client.authorizationUrl(leg),
+        ctx.upstreamTimeoutMs + 1000,
+        timeoutError(ctx, name),
+      );
+    } catch (error) {
+      if (upstream.config.optional) {
+        skip(ctx, state, upstream, error);
+        continue;
+      }
+      await failChain(ctx, state, error, res, name);
+      return;
+    }
+    const now = ctx.now();
+    const pending: PendingAuthorization = {
+      id: leg.state,
+      kind: 'upstream',
+      sessionId: state.sessionId,
+      providerName: name,
+      codeVerifier: leg.codeVerifier,
+      nonce: leg.nonce,
+      request: state.request,
+      skippedProviders: [...state.skippedProviders],
+      createdAt: now,
+      expiresAt: now + ctx.pendingLifetime * 1000,
+      ...(state.userId === undefined ? {} : { userId: state.userId }),
+      ...(state.authTime === undefined ? {} : { authTime: state.authTime }),
+    };
+    await ctx.storage.savePendingAuthorization(pending);
+    ctx.logger.info(
+      { event: 'chain.leg.start', provider: name, clientId: state.request.clientId },
+      'upstream leg',
+    );
+    res.redirect(status, url.href);
+    return;
+  }
+  await issueCode(ctx, state, res);
+}
+
+function skip(ctx: ServerContext, state: ChainState, upstream: Upstream, error: unknown): void {
+  state.skippedProviders.push(upstream.config.name);
+  ctx.logger.warn(
+    { event: 'chain.leg.skipped', provider: upstream.config.name, ...describeError(error) },
+    'optional upstream failed; skipped',
+  );
+}
+
+/** Log fields of a failure: codes and messages only, never token values. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof UpstreamError)
+    return {
+      errorCode: error.code,
+      category: error.category,
+      upstreamError: error.oauthError,
+      status: error.status,
+      detail: error.message,
+    };
+  if (error instanceof OAuthError)
+    return { error: error.error, detail: error.detail ?? error.errorDescription };
+  if (error instanceof Error) return { errorName: error.name, detail: error.message };
+  return { detail: 'non-error thrown' };
+}
+
+/** The client-facing error of a failed leg (SPEC §6): upstream text never reaches the client. */
+export function chainError(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof UpstreamError) {
+    if (error.category === 'denied')
+      return new OAuthError('access_denied', 'the identity provider denied the request');
+    if (error.category === 'unavailable')
+      return new OAuthError('temporarily_unavailable', 'an identity provider is temporarily unavailable');
+    return new OAuthError('server_error', 'sign-in at an identity provider failed');
+  }
+  if (error instanceof StorageUnavailableError)
+    return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable');
+  return new OAuthError('server_error', 'the authorization could not be completed');
+}
+
+/** Aborts the chain: deletes the session's upstream tokens and sends the client its error with `state` and `iss`. */
+export async function failChain(
+  ctx: ServerContext,
+  state: ChainState,
+  error: unknown,
+  res: Response,
+  provider: string | undefined,
+): Promise<void> {
+  const mapped = chainError(error);
+  ctx.logger.warn(
+    {
+      event: 'chain.failed',
+      provider,
+      clientId: state.request.clientId,
+      sent: mapped.error,
+      ...describeError(error),
+    },
+    'authorization chain failed',
+  );
+  try {
+    await ctx.storage.deleteUpstreamTokens(state.sessionId);
+  } catch (cleanup) {
+    ctx.logger.error(
+      { event: 'chain.cleanup.failed', ...describeError(cleanup) },
+      'could not delete upstream tokens',
+    );
+  }
+  res.redirect(303, errorRedirectUrl(state.request.redirectUri, mapped, state.request.state, ctx.issuer));
+}
+
+async function resolveUser(
+  ctx: ServerContext,
+  state: ChainState,
+  provider: string,
+  identity: UpstreamIdentity,
+) {
+  const { storage } = ctx;
+  const now = ctx.now();
+  if (state.userId === undefined) {
+    // First leg: resolve or create the user from (provider, upstream subject).
+    const existing = await storage.getUserIdByProviderIdentity(provider, identity.subject);
+    if (existing !== undefined) return existing;
+    const userId = randomUUID();
+    await storage.saveUser({
+      id: userId,
+      createdAt: now,
+      updatedAt: now,
+      ...(identity.name === undefined ? {} : { name: identity.name }),
+      ...(identity.email === undefined ? {} : { email: identity.email }),
+    });
+    const linked = await storage.linkProviderIdentity(provider, identity.subject, userId);
+    return linked.status === 'conflict' ? linked.existingUserId : userId;
+  }
+  // Later legs link to the same user; an identity owned by another user fails the chain.
+  const linked = await storage.linkProviderIdentity(provider, identity.subject, state.userId);
+  if (linked.status === 'conflict')
+    throw new OAuthError('access_denied', 'this account is linked to another user', {
+      detail: `identity at ${provider} belongs to another user`,
+    });
+  return state.userId;
+}
+
+/** Handles `/oauth/callback/:upstream` for a consumed pending leg. */
+export async function completeLeg(
+  ctx: ServerContext,
+  pending: PendingAuthorization,
+  pathProvider: string,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const state: ChainState = {
+    sessionId: pending.sessionId,
+    request: pending.request,
+    skippedProviders: [...pending.skippedProviders],
+    ...(pending.userId === undefined ? {} : { userId: pending.userId }),
+    ...(pending.authTime === undefined ? {} : { authTime: pending.authTime }),
+  };
+  const upstream = ctx.upstreams.find((u) => u.config.name === pending.providerName);
+  // IdP mix-up defence: the callback path must name the provider of this leg.
+  if (upstream === undefined || pathProvider !== pending.providerName) {
+    await failChain(
+      ctx,
+      state,
+      new OAuthError('access_denied', 'the sign-in response came back on the wrong path', {
+        detail: `callback on ${pathProvider} for a leg of ${pending.providerName ?? '?'}`,
+      }),
+      res,
+      pending.providerName,
+    );
+    return;
+  }
+  const name = upstream.config.name;
+  const leg = legParameters(ctx, name, pending.id, pending.codeVerifier ?? '', pending.nonce ?? '');
+  const callbackUrl = new URL(leg.redirectUri);
+  const original = req.originalUrl ?? req.url;
+  const queryIndex = original.indexOf('?');
+  callbackUrl.search = queryIndex === -1 ? '' : original.slice(queryIndex);
+  let result: Awaited<ReturnType<UpstreamClient['completeAuthorization']>>;
+  try {
+    result = await withTimeout(
+      upstream.client.completeAuthorization(callbackUrl, leg),
+      ctx.upstreamTimeoutMs + 1000,
+      timeoutError(ctx, name),
+    );
+  } catch (error) {
+    if (upstream.config.optional) {
+      skip(ctx, state, upstream, error);
+      await continueChain(ctx, state, res, 303);
+      return;
+    }
+    await failChain(ctx, state, error, res, name);
+    return;
+  }
+  try {
+    const userId = await resolveUser(ctx, state, name, result.identity);
+    const now = ctx.now();
+    const lifetimes = ctx.config.tokenLifetimes;
+    const grantLifetime = state.request.scope.includes('offline_access')
+      ? lifetimes.refreshToken
+      : lifetimes.accessToken;
+    const tokens: UpstreamTokens = {
+      accessToken: result.tokens.accessToken,
+      tokenType: result.tokens.tokenType,
+      userId,
+      upstreamSubject: result.identity.subject,
+      clientId: state.request.clientId,
+      sessionExpiresAt: now + (grantLifetime + lifetimes.authorizationCode) * 1000,
+      ...(result.tokens.refreshToken === undefined ? {} : { refreshToken: result.tokens.refreshToken }),
+      ...(result.tokens.idToken === undefined ? {} : { idToken: result.tokens.idToken }),
+      ...(result.tokens.expiresAt === undefined ? {} : { expiresAt: result.tokens.expiresAt }),
+      ...(result.tokens.scope === undefined ? {} : { scope: result.tokens.scope }),
+    };
+    await ctx.storage.storeUpstreamTokens(state.sessionId, name, tokens);
+    ctx.logger.info(
+      { event: 'chain.leg.done', provider: name, clientId: state.request.clientId },
+      'upstream leg done',
+    );
+    state.userId = userId;
+    state.authTime ??= now;
+    await continueChain(ctx, state, res, 303);
+  } catch (error) {
+    await failChain(ctx, state, error, res, name);
+  }
+}
+
+/** All required upstreams hold a token: issue the code (RFC 6749 §4.1.2), `303` with `code`, `state`, `iss`. */
+async function issueCode(ctx: ServerContext, state: ChainState, res: Response): Promise<void> {
+  if (state.userId === undefined) {
+    await failChain(ctx, state, new OAuthError('server_error', 'no upstream identity'), res, undefined);
+    return;
+  }
+  const now = ctx.now();
+  const code = randomToken();
+  const { request } = state;
+  await ctx.storage.saveAuthorizationCode(code, {
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    codeChallenge: request.codeChallenge,
+    codeChallengeMethod: 'S256',
+    scope: request.scope,
+    resource: request.resource,
+    userId: state.userId,
+    sessionId: state.sessionId,
+    grantId: randomToken(16),
+    authTime: state.authTime ?? now,
+    expiresAt: now + ctx.config.tokenLifetimes.authorizationCode * 1000,
+    ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
+  });
+  ctx.logger.info(
+    { event: 'chain.complete', clientId: request.clientId, skipped: state.skippedProviders },
+    'authorization code issued',
+  );
+  res.redirect(303, clientRedirectUrl(request.redirectUri, { code, state: request.state, iss: ctx.issuer }));
+}

@@ -1,0 +1,81 @@
+import type { OAuthClient, TokenEndpointAuthMethod } from '@auth/storage';
+import type { Request } from 'express';
+import { OAuthError } from '../oauth-error.js';
+import type { ServerContext } from './context.js';
+import type { Params } from './params.js';
+
+export interface ClientAuthenticationOptions {
+  /** Whether public clients (`none`) are accepted (token and revocation yes, introspection no). */
+  allowPublic: boolean;
+}
+
+function decodeBasicPart(value: string): string | undefined {
+  try {
+    // RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding.
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Authenticates the client of a token, revocation or introspection request
+ * (RFC 6749 §2.3.1): `client_secret_basic`, `client_secret_post`, or `none` for
+ * public clients. The method used must be the one the client registered.
+ */
+export async function authenticateClient(
+  ctx: ServerContext,
+  req: Request,
+  params: Params,
+  options: ClientAuthenticationOptions,
+): Promise<OAuthClient> {
+  const header = req.headers.authorization;
+  const bodyClientId = params.optional('client_id', 256);
+  const bodySecret = params.optional('client_secret', 1024);
+  let method: TokenEndpointAuthMethod;
+  let clientId: string | undefined;
+  let secret: string | undefined;
+  const basic = typeof header === 'string' && /^basic /i.test(header);
+  const fail = (detail: string) =>
+    new OAuthError('invalid_client', 'client authentication failed', {
+      detail,
+      ...(basic ? { wwwAuthenticate: 'Basic realm="oauth", charset="UTF-8"' } : {}),
+    });
+
+  if (header !== undefined && !basic) throw fail('unsupported Authorization scheme');
+  if (basic) {
+    if (bodySecret !== undefined)
+      throw new OAuthError('invalid_request', 'only one client authentication method may be used');
+    const encoded = header.slice(6).trim();
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    const index = decoded.indexOf(':');
+    if (index === -1 || encoded.length > 4096) throw fail('malformed Basic credentials');
+    clientId = decodeBasicPart(decoded.slice(0, index));
+    secret = decodeBasicPart(decoded.slice(index + 1));
+    if (clientId === undefined || secret === undefined || clientId === '')
+      throw fail('malformed Basic credentials');
+    if (bodyClientId !== undefined && bodyClientId !== clientId)
+      throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
+    method = 'client_secret_basic';
+  } else if (bodySecret !== undefined) {
+    clientId = bodyClientId;
+    secret = bodySecret;
+    method = 'client_secret_post';
+  } else {
+    clientId = bodyClientId;
+    method = 'none';
+  }
+  if (clientId === undefined) throw fail('no client identification');
+
+  const client = await ctx.storage.getClient(clientId);
+  if (client === undefined) throw fail('unknown client');
+  if (client.tokenEndpointAuthMethod === 'none') {
+    if (!options.allowPublic) throw fail('public clients cannot use this endpoint');
+    if (method !== 'none') throw fail('a public client must not authenticate with a secret');
+    return client;
+  }
+  if (method !== client.tokenEndpointAuthMethod) throw fail(`expected ${client.tokenEndpointAuthMethod}`);
+  if (secret === undefined || !(await ctx.storage.verifyClientSecret(client.clientId, secret)))
+    throw fail('wrong client secret');
+  return client;
+}

@@ -1,0 +1,146 @@
+import type { ClientAuthorizationRequest } from '@auth/storage';
+import type { Request, Response } from 'express';
+import { OAuthError } from '../../oauth-error.js';
+import { startChain } from '../chain.js';
+import { errorRedirectUrl } from '../client-redirect.js';
+import { endpoint, type ServerContext } from '../context.js';
+import { csrfCookieName, rememberedClients, setCookie } from '../cookies.js';
+import { randomToken } from '../crypto.js';
+import { sendConsentPage, sendErrorPage } from '../html.js';
+import { type Params, queryParams } from '../params.js';
+import { matchRedirectUri } from '../redirect-uri.js';
+import { allowedScopes, parseScope } from '../scopes.js';
+
+const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Validates the redirectable part of the request (SPEC §5.2); throws `OAuthError`. */
+function validateRequest(
+  ctx: ServerContext,
+  params: Params,
+  allowed: readonly string[],
+  responseTypes: readonly string[],
+): Omit<ClientAuthorizationRequest, 'clientId' | 'redirectUri' | 'state'> {
+  const responseType = params.optional('response_type', 64);
+  if (responseType === undefined) throw new OAuthError('invalid_request', 'response_type is required');
+  if (responseType !== 'code' || !responseTypes.includes('code'))
+    throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
+  // RFC 7636 / OAuth 2.1: PKCE required, S256 only, checked before any upstream is visited.
+  const challenge = params.optional('code_challenge', 256);
+  const method = params.optional('code_challenge_method', 16);
+  if (challenge === undefined) throw new OAuthError('invalid_request', 'code_challenge is required (PKCE)');
+  if (method !== 'S256') throw new OAuthError('invalid_request', 'code_challenge_method must be S256');
+  if (!CODE_CHALLENGE.test(challenge))
+    throw new OAuthError('invalid_request', 'code_challenge must be a base64url SHA-256 hash');
+  const scope = parseScope(params.optional('scope', 2048));
+  const unknown = scope.filter((s) => !allowed.includes(s));
+  if (unknown.length > 0)
+    throw new OAuthError('invalid_scope', 'a requested scope is not allowed for this client');
+  // RFC 8707 §2: resources must be configured audiences.
+  const resource = [...new Set(params.all('resource', 2048))];
+  if (resource.some((r) => !ctx.resources.includes(r)))
+    throw new OAuthError('invalid_target', 'the requested resource is unknown');
+  const nonce = params.optional('nonce', 512);
+  return {
+    scope,
+    codeChallenge: challenge,
+    codeChallengeMethod: 'S256',
+    resource,
+    ...(nonce === undefined ? {} : { nonce }),
+  };
+}
+
+/** `GET /oauth/authorize` (RFC 6749 §4.1.1, SPEC §5). */
+export function authorizeHandler(ctx: ServerContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const params = queryParams(req);
+    // Rule 1: client and redirect URI, reported on a page, never by redirect.
+    let clientId: string;
+    let redirectUri: string;
+    try {
+      clientId = params.required('client_id', 256);
+      redirectUri = params.required('redirect_uri', 2048);
+    } catch (error) {
+      const description = error instanceof OAuthError ? error.errorDescription : 'invalid request';
+      sendErrorPage(res, 400, 'invalid_request', description);
+      return;
+    }
+    const client = await ctx.storage.getClient(clientId);
+    if (client === undefined) {
+      sendErrorPage(res, 400, 'invalid_client', 'The application is not registered.');
+      return;
+    }
+    if (!matchRedirectUri(client.redirectUris, redirectUri)) {
+      sendErrorPage(res, 400, 'invalid_request', 'The redirect URI is not registered for this application.');
+      return;
+    }
+
+    // Rule 2: everything else goes back to the client with state and iss (RFC 9207).
+    let state: string | undefined;
+    let request: ClientAuthorizationRequest;
+    try {
+      state = params.optional('state', 2048);
+    } catch (error) {
+      redirectError(ctx, res, redirectUri, undefined, error as OAuthError);
+      return;
+    }
+    try {
+      if (!client.grantTypes.includes('authorization_code'))
+        throw new OAuthError('unauthorized_client', 'the client may not use the authorization code grant');
+      const validated = validateRequest(
+        ctx,
+        params,
+        allowedScopes(client, ctx.config.scopesSupported),
+        client.responseTypes,
+      );
+      request = { clientId, redirectUri, ...validated, ...(state === undefined ? {} : { state }) };
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      redirectError(ctx, res, redirectUri, state, error);
+      return;
+    }
+
+    // Rule 3: consent, unless trusted or remembered for this browser.
+    const now = ctx.now();
+    if (client.trusted === true || rememberedClients(req, ctx.cookieSecret, now).includes(clientId)) {
+      await startChain(ctx, request, res, 302);
+      return;
+    }
+    const interactionId = randomToken();
+    const csrfToken = randomToken();
+    await ctx.storage.savePendingAuthorization({
+      id: interactionId,
+      kind: 'consent',
+      // Rule 4: the session id comes from the server; a placeholder until the chain starts.
+      sessionId: randomToken(),
+      csrfToken,
+      request,
+      skippedProviders: [],
+      createdAt: now,
+      expiresAt: now + ctx.pendingLifetime * 1000,
+    });
+    setCookie(res, csrfCookieName(interactionId), csrfToken, ctx.pendingLifetime, ctx.cookie);
+    sendConsentPage(res, {
+      clientName: client.clientName ?? client.clientId,
+      redirectHost: new URL(redirectUri).host,
+      scopes: request.scope,
+      upstreams: ctx.upstreams.map((u) => ({ name: u.config.name, optional: u.config.optional })),
+      action: endpoint(ctx, '/oauth/consent'),
+      interactionId,
+      csrfToken,
+    });
+  };
+}
+
+function redirectError(
+  ctx: ServerContext,
+  res: Response,
+  redirectUri: string,
+  state: string | undefined,
+  error: OAuthError,
+): void {
+  ctx.logger.info(
+    { event: 'authorize.rejected', error: error.error, detail: error.errorDescription },
+    'rejected',
+  );
+  res.redirect(302, errorRedirectUrl(redirectUri, error, state, ctx.issuer));
+}

@@ -1,0 +1,69 @@
+import type { Request, Response } from 'express';
+import { OAuthError } from '../../oauth-error.js';
+import { startChain } from '../chain.js';
+import { errorRedirectUrl } from '../client-redirect.js';
+import type { ServerContext } from '../context.js';
+import { clearCookie, csrfCookieName, readCookie, rememberClient } from '../cookies.js';
+import { safeEqual } from '../crypto.js';
+import { sendErrorPage } from '../html.js';
+import { formParams } from '../params.js';
+
+/** `POST /oauth/consent`: the consent form's answer (SPEC §5.3). */
+export function consentHandler(ctx: ServerContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    let interactionId: string;
+    let csrfToken: string;
+    let decision: string | undefined;
+    try {
+      const params = formParams(req);
+      interactionId = params.required('interaction', 128);
+      csrfToken = params.required('csrf_token', 128);
+      decision = params.optional('decision', 16);
+    } catch (error) {
+      sendErrorPage(
+        res,
+        400,
+        'invalid_request',
+        error instanceof OAuthError ? error.errorDescription : 'bad form',
+      );
+      return;
+    }
+    const pending = await ctx.storage.consumePendingAuthorization(interactionId);
+    if (pending === undefined || pending.kind !== 'consent' || pending.csrfToken === undefined) {
+      sendErrorPage(
+        res,
+        400,
+        'invalid_request',
+        'This authorization request has expired or was already answered.',
+      );
+      return;
+    }
+    const cookieName = csrfCookieName(interactionId);
+    const cookieToken = readCookie(req, cookieName) ?? '';
+    clearCookie(res, cookieName, ctx.cookie);
+    // The CSRF token must match both the pending request and this browser's cookie.
+    if (!safeEqual(csrfToken, pending.csrfToken) || !safeEqual(cookieToken, pending.csrfToken)) {
+      ctx.logger.warn(
+        { event: 'consent.csrf_mismatch', clientId: pending.request.clientId },
+        'consent CSRF check failed',
+      );
+      sendErrorPage(
+        res,
+        403,
+        'access_denied',
+        'The consent form could not be verified. Start again from the application.',
+      );
+      return;
+    }
+    const { request } = pending;
+    if (decision !== 'allow') {
+      ctx.logger.info({ event: 'consent.denied', clientId: request.clientId }, 'consent denied');
+      const error = new OAuthError('access_denied', 'the user denied the request');
+      res.redirect(303, errorRedirectUrl(request.redirectUri, error, request.state, ctx.issuer));
+      return;
+    }
+    rememberClient(req, res, request.clientId, ctx.cookieSecret, ctx.now(), ctx.cookie);
+    ctx.logger.info({ event: 'consent.allowed', clientId: request.clientId }, 'consent given');
+    await startChain(ctx, request, res, 303);
+  };
+}

@@ -1,0 +1,28 @@
+import { endpoint, type ServerContext } from '../context.js';
+
+/** Authorization server metadata (RFC 8414 §2, OIDC Discovery §3): only what is implemented. */
+export function serverMetadata(ctx: ServerContext): Record<string, unknown> {
+  const algs = [...new Set(ctx.keys.all.map((key) => key.alg))];
+  return {
+    issuer: ctx.issuer,
+    authorization_endpoint: endpoint(ctx, '/oauth/authorize'),
+    token_endpoint: endpoint(ctx, '/oauth/token'),
+    jwks_uri: endpoint(ctx, '/.well-known/jwks.json'),
+    ...(ctx.config.registration.enabled ? { registration_endpoint: endpoint(ctx, '/oauth/register') } : {}),
+    revocation_endpoint: endpoint(ctx, '/oauth/revoke'),
+    introspection_endpoint: endpoint(ctx, '/oauth/introspect'),
+    userinfo_endpoint: endpoint(ctx, '/oauth/userinfo'),
+    scopes_supported: ctx.config.scopesSupported,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: algs,
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'email'],
+  };
+}

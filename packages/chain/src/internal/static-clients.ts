@@ -1,0 +1,32 @@
+import { ChainConfigurationError } from '../chain-configuration-error.js';
+import type { ServerContext } from './context.js';
+import { redirectUriProblem } from './redirect-uri.js';
+
+/** Saves the clients of `config.clients` to storage at start (static clients, SPEC §4). */
+export async function saveStaticClients(ctx: ServerContext): Promise<void> {
+  for (const client of ctx.config.clients) {
+    for (const uri of client.redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem !== undefined)
+        throw new ChainConfigurationError(
+          'ERR_CHAIN_INVALID_OPTION',
+          `client ${client.clientId}: ${problem}`,
+        );
+    }
+    await ctx.storage.saveClient({
+      clientId: client.clientId,
+      redirectUris: [...client.redirectUris],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      responseTypes: ['code'],
+      tokenEndpointAuthMethod: client.clientSecret === undefined ? 'none' : 'client_secret_basic',
+      trusted: client.trusted,
+      static: true,
+      createdAt: ctx.now(),
+      ...(client.clientSecret === undefined
+        ? {}
+        : { clientSecret: client.clientSecret.reveal(), hasSecret: true }),
+      ...(client.clientName === undefined ? {} : { clientName: client.clientName }),
+      ...(client.scopes === undefined ? {} : { scope: client.scopes.join(' ') }),
+    });
+  }
+}

@@ -1,0 +1,138 @@
+import type { User } from '@auth/storage';
+import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { OAuthError } from '../oauth-error.js';
+import { randomToken } from './crypto.js';
+import type { SigningKeys } from './signing-keys.js';
+
+/** Claims of the access tokens this server issues (RFC 9068 §2.2, plus `tsid`). */
+export interface AccessTokenClaims extends JWTPayload {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  client_id: string;
+  scope: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  tsid: string;
+}
+
+export interface AccessTokenInput {
+  userId: string;
+  clientId: string;
+  scope: readonly string[];
+  /** Bound resources; empty = every configured resource. */
+  resource: readonly string[];
+  sessionId: string;
+  authTime?: number;
+}
+
+export interface IdTokenInput {
+  user: User | undefined;
+  userId: string;
+  clientId: string;
+  scope: readonly string[];
+  nonce?: string;
+  authTime?: number;
+}
+
+export interface TokenIssuerOptions {
+  issuer: string;
+  keys: SigningKeys;
+  now: () => number;
+  accessTokenLifetime: number;
+  /** Every configured resource (the audiences when a client bound none). */
+  resources: readonly string[];
+}
+
+/** Signs access tokens (RFC 9068) and ID tokens (OIDC Core §2), and verifies access tokens it issued. */
+export interface TokenIssuer {
+  issueAccessToken(
+    input: AccessTokenInput,
+  ): Promise<{ token: string; expiresIn: number; claims: AccessTokenClaims }>;
+  issueIdToken(input: IdTokenInput): Promise<string>;
+  /** Verifies signature, `typ: at+jwt`, `iss` and `exp`; rejects with `OAuthError('invalid_token')`. */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+}
+
+export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
+  const { issuer, keys, now } = options;
+  const seconds = () => Math.floor(now() / 1000);
+  const audienceFor = (resource: readonly string[]): string | string[] => {
+    const audience = resource.length > 0 ? [...resource] : [...options.resources];
+    if (audience.length === 0) return issuer;
+    return audience.length === 1 ? audience[0]! : audience;
+  };
+
+  return {
+    async issueAccessToken(input) {
+      const iat = seconds();
+      const claims: AccessTokenClaims = {
+        iss: issuer,
+        sub: input.userId,
+        aud: audienceFor(input.resource),
+        client_id: input.clientId,
+        scope: input.scope.join(' '),
+        iat,
+        exp: iat + options.accessTokenLifetime,
+        jti: randomToken(16),
+        tsid: input.sessionId,
+        ...(input.authTime === undefined ? {} : { auth_time: Math.floor(input.authTime / 1000) }),
+      };
+      // RFC 9068 §2.1: `typ: at+jwt`; `kid` names the key in the JWKS.
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: keys.signing.alg, typ: 'at+jwt', kid: keys.signing.kid })
+        .sign(keys.signing.privateKey);
+      return { token, expiresIn: options.accessTokenLifetime, claims };
+    },
+
+    async issueIdToken(input) {
+      const iat = seconds();
+      const claims: JWTPayload & Record<string, unknown> = {
+        iss: issuer,
+        sub: input.userId,
+        aud: input.clientId,
+        azp: input.clientId,
+        iat,
+        exp: iat + options.accessTokenLifetime,
+      };
+      if (input.authTime !== undefined) claims['auth_time'] = Math.floor(input.authTime / 1000);
+      if (input.nonce !== undefined) claims['nonce'] = input.nonce;
+      if (input.scope.includes('profile') && input.user?.name !== undefined) claims['name'] = input.user.name;
+      if (input.scope.includes('email') && input.user?.email !== undefined)
+        claims['email'] = input.user.email;
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: keys.signing.alg, typ: 'JWT', kid: keys.signing.kid })
+        .sign(keys.signing.privateKey);
+    },
+
+    async verifyAccessToken(token) {
+      const invalid = (detail: string, cause?: unknown) =>
+        new OAuthError('invalid_token', 'the access token is invalid or expired', { detail, cause });
+      if (token.length > 8192) throw invalid('token too long');
+      let kid: string | undefined;
+      try {
+        kid = decodeProtectedHeader(token).kid;
+      } catch (cause) {
+        throw invalid('not a JWT', cause);
+      }
+      const key = keys.all.find((candidate) => candidate.kid === kid);
+      if (key === undefined) throw invalid('unknown kid');
+      try {
+        const { payload } = await jwtVerify(token, key.publicKey, {
+          issuer,
+          typ: 'at+jwt',
+          algorithms: [key.alg],
+          currentDate: new Date(now()),
+          requiredClaims: ['sub', 'exp', 'iat', 'client_id', 'tsid'],
+        });
+        if (typeof payload['client_id'] !== 'string' || typeof payload['tsid'] !== 'string')
+          throw invalid('claims of the wrong type');
+        return payload as AccessTokenClaims;
+      } catch (cause) {
+        if (cause instanceof OAuthError) throw cause;
+        throw invalid('verification failed', cause);
+      }
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type GatewayConfig,
+  type RouteConfig,
+  Secret,
+  type SigningKeyConfig,
+  type StaticClientConfig,
+  type UpstreamConfig,
+} from '@auth/config';
+import { type MockIdp, startMockIdp } from '@auth/mock-idp';
+import { createMemoryStorage, type Storage } from '@auth/storage';
+import express, { type Router } from 'express';
+import { type AuthorizationServer, createAuthorizationServer } from '../authorization-server.js';
+import { type CapturedLogger, captureLogger } from './capture-logger.js';
+
+export interface HarnessUpstream {
+  name: string;
+  mode: 'oidc' | 'oauth2';
+  optional?: boolean;
+  /** Default: `user-<name>`. */
+  autoLogin?: string;
+  /** Public client at the IdP (no secret). */
+  publicClient?: boolean;
+}
+
+export interface HarnessOptions {
+  upstreams: HarnessUpstream[];
+  storage?: Storage;
+  clients?: StaticClientConfig[];
+  registration?: boolean;
+  /** Route paths; each becomes a resource `issuer + path`. Default one route per upstream `/mcp/<name>`. */
+  routes?: string[];
+  upstreamTimeoutMs?: number;
+  signingKeys?: SigningKeyConfig[];
+  scopesSupported?: string[];
+  now?: () => number;
+}
+
+export interface Harness {
+  issuer: string;
+  as: AuthorizationServer;
+  config: GatewayConfig;
+  storage: Storage;
+  idps: Record<string, MockIdp>;
+  logs: CapturedLogger;
+  /** Secrets configured in this run (IdP client secrets, static client secrets), for leak checks. */
+  secrets: string[];
+  resource(path: string): string;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Starts real mock IdPs and the authorization server on 127.0.0.1 (port 0), issuer = the real URL. */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  let router: Router | undefined;
+  const app = express();
+  app.use((req, res, next) => {
+    if (router === undefined) {
+      res.status(503).end();
+      return;
+    }
+    router(req, res, next);
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  const server = createServer(app);
+  const port = await listen(server);
+  const issuer = `http://127.0.0.1:${port}`;
+  const idps: Record<string, MockIdp> = {};
+  const secrets: string[] = [];
+  const upstreams: UpstreamConfig[] = [];
+  try {
+    for (const upstream of options.upstreams) {
+      const clientSecret =
+        upstream.publicClient === true ? undefined : `idp-secret-${randomBytes(12).toString('hex')}`;
+      if (clientSecret !== undefined) secrets.push(clientSecret);
+      const idp = await startMockIdp({
+        mode: upstream.mode,
+        clientId: `gateway-${upstream.name}`,
+        redirectUris: [`${issuer}/oauth/callback/${upstream.name}`],
+        autoLogin: upstream.autoLogin ?? `user-${upstream.name}`,
+        ...(clientSecret === undefined ? {} : { clientSecret }),
+      });
+      idps[upstream.name] = idp;
+      const base = {
+        name: upstream.name,
+        clientId: `gateway-${upstream.name}`,
+        optional: upstream.optional ?? false,
+        ...(clientSecret === undefined ? {} : { clientSecret: new Secret(clientSecret) }),
+      };
+      upstreams.push(
+        upstream.mode === 'oidc'
+          ? {
+              ...base,
+              type: 'oidc',
+              issuer: idp.issuer,
+              scopes: ['openid', 'profile', 'email', 'offline_access'],
+            }
+          : {
+              ...base,
+              type: 'oauth2',
+              authorizationEndpoint: `${idp.url}/login/oauth/authorize`,
+              tokenEndpoint: `${idp.url}/login/oauth/access_token`,
+              userinfo: {
+                endpoint: `${idp.url}/user`,
+                subjectField: 'id',
+                nameField: 'login',
+                emailField: 'email',
+              },
+              scopes: ['repo'],
+            },
+      );
+    }
+    for (const client of options.clients ?? []) {
+      if (client.clientSecret !== undefined) secrets.push(client.clientSecret.reveal());
+    }
+    const routePaths = options.routes ?? options.upstreams.map((u) => `/mcp/${u.name}`);
+    const routes: RouteConfig[] = routePaths.map((path, index) => ({
+      path,
+      backend: 'http://127.0.0.1:9',
+      upstream: options.upstreams[Math.min(index, options.upstreams.length - 1)]!.name,
+      headerStrategy: 'replace',
+      resource: `${issuer}${path}`,
+    }));
+    const config: GatewayConfig = {
+      issuer,
+      signingKeys: options.signingKeys ?? [],
+      tokenLifetimes: { accessToken: 3600, refreshToken: 7 * 86400, authorizationCode: 60 },
+      scopesSupported: options.scopesSupported ?? ['openid', 'profile', 'email', 'offline_access'],
+      storage: { type: 'memory' },
+      registration: { enabled: options.registration ?? true },
+      clients: options.clients ?? [],
+      upstreams,
+      routes,
+    };
+    const storage =
+      options.storage ?? createMemoryStorage(options.now === undefined ? {} : { now: options.now });
+    const logs = captureLogger();
+    const as = await createAuthorizationServer({
+      config,
+      storage,
+      logger: logs,
+      upstreamTimeoutMs: options.upstreamTimeoutMs ?? 3000,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
+    router = as.router;
+    return {
+      issuer,
+      as,
+      config,
+      storage,
+      idps,
+      logs,
+      secrets,
+      resource: (path) => `${issuer}${path}`,
+      async close() {
+        await as.close();
+        await Promise.all(Object.values(idps).map((idp) => idp.close()));
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (options.storage === undefined) await storage.close();
+      },
+    };
+  } catch (error) {
+    await Promise.all(Object.values(idps).map((idp) => idp.close()));
+    server.closeAllConnections();
+    server.close();
+    throw error;
+  }
+}
