@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidStorageArgumentError } from './errors.js';
+import { withArgumentChecks } from './internal/checked-storage.js';
 import { ExpiringMap } from './internal/expiring-map.js';
 import { digestsEqual, sha256Hex } from './internal/hash.js';
-import {
-  publicClient,
-  validateClient,
-  validateCodeRecord,
-  validateGrant,
-  validatePending,
-  validateUser,
-} from './internal/records.js';
+import { publicClient } from './internal/records.js';
 import { silentLogger } from './internal/silent-logger.js';
-import { upstreamEvictionTime, validateUpstreamTokens } from './internal/upstream-tokens.js';
-import { requireId, requireSessionId } from './internal/validate.js';
+import { upstreamEvictionTime } from './internal/upstream-tokens.js';
 import type { StorageLogger } from './logger.js';
 import type { AuthorizationCodeRecord, ConsumeCodeResult } from './ports/authorization-code-store.js';
 import type { OAuthClient } from './ports/client-store.js';
@@ -165,7 +158,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     kind: 'memory' as const,
 
     async saveClient(client: OAuthClient): Promise<void> {
-      validateClient(client);
       beforeWrite();
       const entry: ClientEntry = {
         client: publicClient(clone(client), client.clientSecret !== undefined),
@@ -181,33 +173,27 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async getClient(clientId: string): Promise<OAuthClient | undefined> {
-      requireId(clientId, 'clientId');
       const entry = staticClients.get(clientId) ?? clients.get(clientId);
       return entry === undefined ? undefined : clone(entry.client);
     },
 
     async verifyClientSecret(clientId: string, presentedSecret: string): Promise<boolean> {
-      requireId(clientId, 'clientId');
-      if (typeof presentedSecret !== 'string' || presentedSecret.length === 0) return false;
       const entry = staticClients.get(clientId) ?? clients.get(clientId);
       if (entry?.secretHash === undefined) return false;
       return digestsEqual(entry.secretHash, sha256Hex(presentedSecret));
     },
 
     async deleteClient(clientId: string): Promise<void> {
-      requireId(clientId, 'clientId');
       staticClients.delete(clientId);
       clients.delete(clientId);
     },
 
     async savePendingAuthorization(value: PendingAuthorization): Promise<void> {
-      validatePending(value);
       beforeWrite();
       pending.set(value.id, clone(value), value.expiresAt);
     },
 
     async consumePendingAuthorization(id: string): Promise<PendingAuthorization | undefined> {
-      requireId(id, 'id');
       const value = pending.get(id);
       if (value === undefined) return undefined;
       pending.delete(id);
@@ -215,14 +201,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async saveAuthorizationCode(code: string, record: AuthorizationCodeRecord): Promise<void> {
-      requireId(code, 'code');
-      validateCodeRecord(record);
       beforeWrite();
       codes.set(sha256Hex(code), { record: clone(record), used: false }, record.expiresAt);
     },
 
     async consumeAuthorizationCode(code: string): Promise<ConsumeCodeResult> {
-      requireId(code, 'code');
       const entry = codes.get(sha256Hex(code));
       if (entry === undefined) return { status: 'unknown' };
       const status = entry.used ? 'reused' : 'consumed';
@@ -231,8 +214,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async saveGrant(grant: Grant, refreshToken?: string): Promise<void> {
-      validateGrant(grant);
-      if (refreshToken !== undefined) requireId(refreshToken, 'refreshToken');
       beforeWrite();
       const existing = grants.get(grant.grantId);
       const entry: GrantEntry = existing ?? { grant, current: undefined, family: new Set() };
@@ -247,7 +228,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async getGrant(grantId: string): Promise<Grant | undefined> {
-      requireId(grantId, 'grantId');
       const entry = grants.get(grantId);
       return entry === undefined ? undefined : clone(entry.grant);
     },
@@ -256,11 +236,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       presentedRefreshToken: string,
       nextRefreshToken: string,
     ): Promise<RotateRefreshTokenResult> {
-      requireId(presentedRefreshToken, 'presentedRefreshToken');
-      requireId(nextRefreshToken, 'nextRefreshToken');
-      if (presentedRefreshToken === nextRefreshToken) {
-        throw new InvalidStorageArgumentError('nextRefreshToken must differ from presentedRefreshToken');
-      }
       const presented = sha256Hex(presentedRefreshToken);
       const grantId = refreshPointers.get(presented);
       const entry = grantId === undefined ? undefined : grants.get(grantId);
@@ -278,24 +253,20 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined> {
-      requireId(refreshToken, 'refreshToken');
       const grantId = refreshPointers.get(sha256Hex(refreshToken));
       const entry = grantId === undefined ? undefined : grants.get(grantId);
       return entry === undefined ? undefined : clone(entry.grant);
     },
 
     async revokeGrant(grantId: string): Promise<void> {
-      requireId(grantId, 'grantId');
       revokeGrantNow(grantId);
     },
 
     async saveUser(user: User): Promise<void> {
-      validateUser(user);
       users.set(user.id, clone(user));
     },
 
     async getUser(userId: string): Promise<User | undefined> {
-      requireId(userId, 'userId');
       const user = users.get(userId);
       return user === undefined ? undefined : clone(user);
     },
@@ -304,8 +275,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       providerName: string,
       upstreamSubject: string,
     ): Promise<string | undefined> {
-      requireId(providerName, 'providerName');
-      requireId(upstreamSubject, 'upstreamSubject');
       return identities.get(identityKey(providerName, upstreamSubject));
     },
 
@@ -314,9 +283,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       upstreamSubject: string,
       userId: string,
     ): Promise<LinkProviderIdentityResult> {
-      requireId(providerName, 'providerName');
-      requireId(upstreamSubject, 'upstreamSubject');
-      requireId(userId, 'userId');
       const key = identityKey(providerName, upstreamSubject);
       const existing = identities.get(key);
       if (existing === undefined) {
@@ -333,9 +299,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       providerName: string,
       tokens: UpstreamTokens,
     ): Promise<void> {
-      requireSessionId(sessionId);
-      requireId(providerName, 'providerName');
-      validateUpstreamTokens(tokens);
       beforeWrite();
       const key = upstreamKey(sessionId, providerName);
       const evictAt = upstreamEvictionTime(tokens);
@@ -354,14 +317,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined> {
-      requireSessionId(sessionId);
-      requireId(providerName, 'providerName');
       const entry = upstream.get(upstreamKey(sessionId, providerName));
       return entry === undefined ? undefined : clone(entry.tokens);
     },
 
     async getAllUpstreamTokens(sessionId: string): Promise<Record<string, UpstreamTokens>> {
-      requireSessionId(sessionId);
       const result: Record<string, UpstreamTokens> = {};
       for (const providerName of [...(sessionIndex.get(sessionId) ?? [])]) {
         const entry = upstream.get(upstreamKey(sessionId, providerName));
@@ -371,7 +331,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async deleteUpstreamTokens(sessionId: string): Promise<void> {
-      requireSessionId(sessionId);
       for (const providerName of sessionIndex.get(sessionId) ?? []) {
         upstream.delete(upstreamKey(sessionId, providerName));
       }
@@ -379,15 +338,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async deleteUpstreamTokensForProvider(sessionId: string, providerName: string): Promise<void> {
-      requireSessionId(sessionId);
-      requireId(providerName, 'providerName');
       upstream.delete(upstreamKey(sessionId, providerName));
       unindex(sessionId, providerName);
     },
 
     async tryAcquireLock(name: string, ttlMs: number): Promise<string | undefined> {
-      requireId(name, 'name');
-      positiveInteger(ttlMs, 1, 'ttlMs');
       if (locks.get(name) !== undefined) return undefined;
       const owner = randomUUID();
       locks.set(name, owner, now() + ttlMs);
@@ -395,8 +350,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
 
     async releaseLock(name: string, ownerToken: string): Promise<void> {
-      requireId(name, 'name');
-      requireId(ownerToken, 'ownerToken');
       if (locks.get(name) === ownerToken) locks.delete(name);
     },
 
@@ -413,5 +366,5 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       sessionIndex.clear();
     },
   } satisfies Storage;
-  return storage;
+  return withArgumentChecks(storage);
 }

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidStorageArgumentError, StorageError, StorageUnavailableError } from './errors.js';
+import { withArgumentChecks } from './internal/checked-storage.js';
 import { digestsEqual, sha256Hex } from './internal/hash.js';
 import { createRecordCodec } from './internal/record-codec.js';
-import {
-  publicClient,
-  validateClient,
-  validateCodeRecord,
-  validateGrant,
-  validatePending,
-  validateUser,
-} from './internal/records.js';
+import { publicClient } from './internal/records.js';
 import { createRedisKeys } from './internal/redis-keys.js';
 import { type RedisScriptName, redisScripts } from './internal/redis-scripts.js';
 import { silentLogger } from './internal/silent-logger.js';
-import { upstreamEvictionTime, validateUpstreamTokens } from './internal/upstream-tokens.js';
-import { requireId, requireSessionId } from './internal/validate.js';
+import { upstreamEvictionTime } from './internal/upstream-tokens.js';
 import type { StorageLogger } from './logger.js';
 import type { AuthorizationCodeRecord, ConsumeCodeResult } from './ports/authorization-code-store.js';
 import type { OAuthClient } from './ports/client-store.js';
@@ -147,7 +140,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     kind: 'redis',
 
     async saveClient(value: OAuthClient): Promise<void> {
-      validateClient(value);
       const key = keys.client(value.clientId);
       const stored: StoredClient = {
         client: publicClient(value, value.clientSecret !== undefined),
@@ -158,25 +150,20 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async getClient(clientId: string): Promise<OAuthClient | undefined> {
-      requireId(clientId, 'clientId');
       return (await readClient(clientId))?.client;
     },
 
     async verifyClientSecret(clientId: string, presentedSecret: string): Promise<boolean> {
-      requireId(clientId, 'clientId');
-      if (typeof presentedSecret !== 'string' || presentedSecret.length === 0) return false;
       const stored = await readClient(clientId);
       if (stored?.secretHash === undefined) return false;
       return digestsEqual(stored.secretHash, sha256Hex(presentedSecret));
     },
 
     async deleteClient(clientId: string): Promise<void> {
-      requireId(clientId, 'clientId');
       await run('deleteClient', () => client.del(keys.client(clientId)));
     },
 
     async savePendingAuthorization(pending: PendingAuthorization): Promise<void> {
-      validatePending(pending);
       const ttl = ttlUntil(pending.expiresAt);
       if (ttl === 0) return;
       const key = keys.pending(sha256Hex(pending.id));
@@ -185,14 +172,11 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async consumePendingAuthorization(id: string): Promise<PendingAuthorization | undefined> {
-      requireId(id, 'id');
       const key = keys.pending(sha256Hex(id));
       return decodeAt<PendingAuthorization>(key, await script('authStorageConsumePending', key));
     },
 
     async saveAuthorizationCode(code: string, record: AuthorizationCodeRecord): Promise<void> {
-      requireId(code, 'code');
-      validateCodeRecord(record);
       const ttl = ttlUntil(record.expiresAt);
       if (ttl === 0) return;
       const key = keys.code(sha256Hex(code));
@@ -200,7 +184,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async consumeAuthorizationCode(code: string): Promise<ConsumeCodeResult> {
-      requireId(code, 'code');
       const key = keys.code(sha256Hex(code));
       const reply = await script('authStorageConsumeCode', key);
       if (!Array.isArray(reply)) return { status: 'unknown' };
@@ -210,8 +193,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async saveGrant(grant: Grant, refreshToken?: string): Promise<void> {
-      validateGrant(grant);
-      if (refreshToken !== undefined) requireId(refreshToken, 'refreshToken');
       const ttl = ttlUntil(grant.expiresAt);
       if (ttl === 0) return;
       const grantKey = keys.grant(grant.grantId);
@@ -236,7 +217,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async getGrant(grantId: string): Promise<Grant | undefined> {
-      requireId(grantId, 'grantId');
       const key = keys.grant(grantId);
       return decodeAt<Grant>(key, await run('getGrant', () => client.hget(key, 'r')));
     },
@@ -245,11 +225,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       presentedRefreshToken: string,
       nextRefreshToken: string,
     ): Promise<RotateRefreshTokenResult> {
-      requireId(presentedRefreshToken, 'presentedRefreshToken');
-      requireId(nextRefreshToken, 'nextRefreshToken');
-      if (presentedRefreshToken === nextRefreshToken) {
-        throw new InvalidStorageArgumentError('nextRefreshToken must differ from presentedRefreshToken');
-      }
       const presented = sha256Hex(presentedRefreshToken);
       const next = sha256Hex(nextRefreshToken);
       const reply = await script(
@@ -270,7 +245,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined> {
-      requireId(refreshToken, 'refreshToken');
       const reply = await script(
         'authStorageFindGrantByRefresh',
         keys.refresh(sha256Hex(refreshToken)),
@@ -282,7 +256,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async revokeGrant(grantId: string): Promise<void> {
-      requireId(grantId, 'grantId');
       await script(
         'authStorageRevokeGrant',
         keys.grant(grantId),
@@ -292,14 +265,12 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async saveUser(user: User): Promise<void> {
-      validateUser(user);
       const key = keys.user(user.id);
       const encoded = codec.encode(user, keys.logical(key));
       await run('saveUser', () => client.set(key, encoded));
     },
 
     async getUser(userId: string): Promise<User | undefined> {
-      requireId(userId, 'userId');
       const key = keys.user(userId);
       return decodeAt<User>(key, await run('getUser', () => client.get(key)));
     },
@@ -308,8 +279,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       providerName: string,
       upstreamSubject: string,
     ): Promise<string | undefined> {
-      requireId(providerName, 'providerName');
-      requireId(upstreamSubject, 'upstreamSubject');
       const key = keys.identity(sha256Hex(JSON.stringify([providerName, upstreamSubject])));
       const reply = await run('getUserIdByProviderIdentity', () => client.get(key));
       return typeof reply === 'string' ? reply : undefined;
@@ -320,9 +289,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       upstreamSubject: string,
       userId: string,
     ): Promise<LinkProviderIdentityResult> {
-      requireId(providerName, 'providerName');
-      requireId(upstreamSubject, 'upstreamSubject');
-      requireId(userId, 'userId');
       const key = keys.identity(sha256Hex(JSON.stringify([providerName, upstreamSubject])));
       const reply = await script('authStorageLinkIdentity', key, userId);
       if (Array.isArray(reply) && reply[0] === 'conflict' && typeof reply[1] === 'string') {
@@ -338,9 +304,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       providerName: string,
       tokens: UpstreamTokens,
     ): Promise<void> {
-      requireSessionId(sessionId);
-      requireId(providerName, 'providerName');
-      validateUpstreamTokens(tokens);
       const evictAt = upstreamEvictionTime(tokens);
       const ttl = evictAt === undefined ? -1 : ttlUntil(evictAt);
       const encoded = codec.encode(tokens, upstreamAad(sessionId, providerName));
@@ -355,8 +318,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined> {
-      requireSessionId(sessionId);
-      requireId(providerName, 'providerName');
       const reply = await run('getUpstreamTokens', () => client.get(keys.upstream(sessionId, providerName)));
       return typeof reply === 'string'
         ? codec.decode<UpstreamTokens>(reply, upstreamAad(sessionId, providerName))
@@ -364,7 +325,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async getAllUpstreamTokens(sessionId: string): Promise<Record<string, UpstreamTokens>> {
-      requireSessionId(sessionId);
       const reply = await script(
         'authStorageGetAllUpstream',
         keys.upstreamIndex(sessionId),
@@ -382,7 +342,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async deleteUpstreamTokens(sessionId: string): Promise<void> {
-      requireSessionId(sessionId);
       await script(
         'authStorageDeleteAllUpstream',
         keys.upstreamIndex(sessionId),
@@ -391,8 +350,6 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async deleteUpstreamTokensForProvider(sessionId: string, providerName: string): Promise<void> {
-      requireSessionId(sessionId);
-      requireId(providerName, 'providerName');
       await script(
         'authStorageDeleteUpstream',
         keys.upstream(sessionId, providerName),
@@ -402,17 +359,12 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
 
     async tryAcquireLock(name: string, ttlMs: number): Promise<string | undefined> {
-      requireId(name, 'name');
-      if (!Number.isInteger(ttlMs) || ttlMs < 1)
-        throw new InvalidStorageArgumentError('ttlMs must be a positive integer');
       const owner = randomUUID();
       const reply = await run('tryAcquireLock', () => client.set(keys.lock(name), owner, 'PX', ttlMs, 'NX'));
       return reply === 'OK' ? owner : undefined;
     },
 
     async releaseLock(name: string, ownerToken: string): Promise<void> {
-      requireId(name, 'name');
-      requireId(ownerToken, 'ownerToken');
       await script('authStorageReleaseLock', keys.lock(name), ownerToken);
     },
 
@@ -432,5 +384,5 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       client.disconnect();
     },
   };
-  return storage;
+  return withArgumentChecks(storage);
 }

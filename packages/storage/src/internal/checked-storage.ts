@@ -1,0 +1,126 @@
+import { InvalidStorageArgumentError } from '../errors.js';
+import type { Storage } from '../ports/storage.js';
+import {
+  validateClient,
+  validateCodeRecord,
+  validateGrant,
+  validatePending,
+  validateUser,
+} from './records.js';
+import { validateUpstreamTokens } from './upstream-tokens.js';
+import { requireId, requireSessionId } from './validate.js';
+
+const provider = (value: unknown): string => requireId(value, 'providerName');
+
+/**
+ * Wraps a backend so that every method checks its arguments first (SPEC §3: empty or
+ * malformed input rejects with `InvalidStorageArgumentError` and nothing is stored).
+ * Backends behind it may assume well-formed arguments.
+ */
+export function withArgumentChecks(backend: Storage): Storage {
+  return {
+    kind: backend.kind,
+    async saveClient(client) {
+      validateClient(client);
+      return backend.saveClient(client);
+    },
+    async getClient(clientId) {
+      return backend.getClient(requireId(clientId, 'clientId'));
+    },
+    async verifyClientSecret(clientId, presentedSecret) {
+      requireId(clientId, 'clientId');
+      if (typeof presentedSecret !== 'string' || presentedSecret.length === 0) return false;
+      return backend.verifyClientSecret(clientId, presentedSecret);
+    },
+    async deleteClient(clientId) {
+      return backend.deleteClient(requireId(clientId, 'clientId'));
+    },
+    async savePendingAuthorization(pending) {
+      validatePending(pending);
+      return backend.savePendingAuthorization(pending);
+    },
+    async consumePendingAuthorization(id) {
+      return backend.consumePendingAuthorization(requireId(id, 'id'));
+    },
+    async saveAuthorizationCode(code, record) {
+      requireId(code, 'code');
+      validateCodeRecord(record);
+      return backend.saveAuthorizationCode(code, record);
+    },
+    async consumeAuthorizationCode(code) {
+      return backend.consumeAuthorizationCode(requireId(code, 'code'));
+    },
+    async saveGrant(grant, refreshToken) {
+      validateGrant(grant);
+      if (refreshToken === undefined) return backend.saveGrant(grant);
+      return backend.saveGrant(grant, requireId(refreshToken, 'refreshToken'));
+    },
+    async getGrant(grantId) {
+      return backend.getGrant(requireId(grantId, 'grantId'));
+    },
+    async rotateRefreshToken(presented, next) {
+      requireId(presented, 'presentedRefreshToken');
+      requireId(next, 'nextRefreshToken');
+      if (presented === next) {
+        throw new InvalidStorageArgumentError('nextRefreshToken must differ from presentedRefreshToken');
+      }
+      return backend.rotateRefreshToken(presented, next);
+    },
+    async findGrantByRefreshToken(refreshToken) {
+      return backend.findGrantByRefreshToken(requireId(refreshToken, 'refreshToken'));
+    },
+    async revokeGrant(grantId) {
+      return backend.revokeGrant(requireId(grantId, 'grantId'));
+    },
+    async saveUser(user) {
+      validateUser(user);
+      return backend.saveUser(user);
+    },
+    async getUser(userId) {
+      return backend.getUser(requireId(userId, 'userId'));
+    },
+    async getUserIdByProviderIdentity(providerName, upstreamSubject) {
+      return backend.getUserIdByProviderIdentity(
+        provider(providerName),
+        requireId(upstreamSubject, 'upstreamSubject'),
+      );
+    },
+    async linkProviderIdentity(providerName, upstreamSubject, userId) {
+      provider(providerName);
+      requireId(upstreamSubject, 'upstreamSubject');
+      return backend.linkProviderIdentity(providerName, upstreamSubject, requireId(userId, 'userId'));
+    },
+    async storeUpstreamTokens(sessionId, providerName, tokens) {
+      requireSessionId(sessionId);
+      provider(providerName);
+      validateUpstreamTokens(tokens);
+      return backend.storeUpstreamTokens(sessionId, providerName, tokens);
+    },
+    async getUpstreamTokens(sessionId, providerName) {
+      requireSessionId(sessionId);
+      return backend.getUpstreamTokens(sessionId, provider(providerName));
+    },
+    async getAllUpstreamTokens(sessionId) {
+      return backend.getAllUpstreamTokens(requireSessionId(sessionId));
+    },
+    async deleteUpstreamTokens(sessionId) {
+      return backend.deleteUpstreamTokens(requireSessionId(sessionId));
+    },
+    async deleteUpstreamTokensForProvider(sessionId, providerName) {
+      requireSessionId(sessionId);
+      return backend.deleteUpstreamTokensForProvider(sessionId, provider(providerName));
+    },
+    async tryAcquireLock(name, ttlMs) {
+      requireId(name, 'name');
+      if (!Number.isInteger(ttlMs) || ttlMs < 1)
+        throw new InvalidStorageArgumentError('ttlMs must be a positive integer');
+      return backend.tryAcquireLock(name, ttlMs);
+    },
+    async releaseLock(name, ownerToken) {
+      requireId(name, 'name');
+      return backend.releaseLock(name, requireId(ownerToken, 'ownerToken'));
+    },
+    ping: () => backend.ping(),
+    close: () => backend.close(),
+  };
+}
