@@ -131,6 +131,8 @@ export function tokenHandler(ctx: IdpContext) {
         return;
       }
       grantType = param(params, 'grant_type');
+      // GitHub takes a code exchange without grant_type.
+      if (grantType === undefined && ctx.mode === 'oauth2') grantType = 'authorization_code';
       const method = authenticateClient(req.headers.authorization, params, ctx);
       const ref = res.locals['recorded'] as RecordedRequest | undefined;
       if (ref !== undefined) ref.params['client_auth'] = method;
