@@ -1,0 +1,20 @@
+/** Literal codes of upstreamswap's configuration errors. */
+export type UpstreamSwapErrorCode =
+  | 'ERR_UPSTREAMSWAP_INVALID_PROVIDER'
+  | 'ERR_UPSTREAMSWAP_INVALID_STRATEGY'
+  | 'ERR_UPSTREAMSWAP_INVALID_HEADER'
+  | 'ERR_UPSTREAMSWAP_INVALID_OPTION'
+  | 'ERR_UPSTREAMSWAP_IDENTITY_MISSING';
+
+/**
+ * A route is misconfigured: bad options given to `createUpstreamSwap`, or a swap
+ * mounted without the identity middleware before it. Thrown at start-up, never per request.
+ */
+export class UpstreamSwapConfigError extends Error {
+  readonly code: UpstreamSwapErrorCode;
+  constructor(code: UpstreamSwapErrorCode, message: string) {
+    super(message);
+    this.name = 'UpstreamSwapConfigError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,23 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Removes every `remove` header and sets `name: value`, in both `req.headers` and
+ * `req.rawHeaders`, so no proxy library can forward the original value.
+ */
+export function rewriteRequestHeaders(
+  req: IncomingMessage,
+  remove: readonly string[],
+  name: string,
+  value: string,
+): void {
+  const drop = new Set([...remove, name]);
+  for (const header of drop) delete req.headers[header];
+  req.headers[name] = value;
+  const raw = req.rawHeaders;
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (!drop.has(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
+  }
+  kept.push(name, value);
+  raw.splice(0, raw.length, ...kept);
+}

@@ -1,0 +1,100 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { rewriteRequestHeaders } from './internal/set-request-header.js';
+import { validateOptions } from './internal/validate-options.js';
+import { type Logger, silentLogger } from './logger.js';
+import type { UpstreamSwapOptions } from './upstream-swap-options.js';
+
+/** Marks handlers made by {@link createUpstreamSwap}; the value is the provider name. */
+export const UPSTREAM_SWAP = Symbol.for('@auth/upstreamswap/middleware');
+
+// A header value must be visible ASCII (RFC 9110 §5.5); anything else could split the request.
+const SAFE_VALUE = /^[\x21-\x7e]+$/;
+
+function quoted(value: string): string {
+  return `"${value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '')}"`;
+}
+
+/**
+ * Express middleware (SPEC §8) that swaps the gateway's bearer token for the upstream
+ * token of `providerName`, read from `req.identity` only (never from storage).
+ * Mount it after `@auth/identity`'s middleware; see `protectedRoute`.
+ * Invalid options throw `UpstreamSwapConfigError` here, not on the first request.
+ */
+export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler {
+  const config = validateOptions(options);
+  const logger: Logger = options.logger ?? silentLogger;
+  const { providerName } = config;
+  const metadata =
+    config.resourceMetadataUrl === undefined
+      ? ''
+      : `, resource_metadata=${quoted(config.resourceMetadataUrl)}`;
+
+  function reauthenticate(res: Response): void {
+    const description = `${providerName} re-authentication required`;
+    // RFC 6750 §3.1: the token cannot be used for this resource any more; a new login fixes it.
+    res
+      .status(401)
+      .set({
+        'www-authenticate': `Bearer error="invalid_token", error_description=${quoted(description)}${metadata}`,
+        'cache-control': 'no-store',
+      })
+      .json({ error: 'invalid_token', error_description: description });
+  }
+
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const identity = req.identity;
+    if (identity === undefined) {
+      logger.error(
+        { provider: providerName, path: req.originalUrl.split('?')[0] },
+        'upstreamswap reached without req.identity: mount the identity middleware before upstreamswap',
+      );
+      res
+        .status(401)
+        .set({
+          'www-authenticate':
+            config.resourceMetadataUrl === undefined ? 'Bearer' : `Bearer ${metadata.slice(2)}`,
+          'cache-control': 'no-store',
+        })
+        .json({ error: 'unauthorized', error_description: 'Authentication required' });
+      return;
+    }
+    const token = identity.upstreamTokens[providerName];
+    const state = identity.upstreams[providerName];
+    if (token === undefined) {
+      if (state?.status === 'unavailable') {
+        logger.warn(
+          { provider: providerName, reason: state.reason },
+          'upstream token temporarily unavailable',
+        );
+        res
+          .status(503)
+          .set({ 'retry-after': String(config.retryAfterSeconds), 'cache-control': 'no-store' })
+          .json({
+            error: 'temporarily_unavailable',
+            error_description: `${providerName} is temporarily unavailable`,
+          });
+        return;
+      }
+      logger.info(
+        { provider: providerName, status: state?.status ?? 'missing', reason: state?.reason },
+        'no upstream token for this route',
+      );
+      reauthenticate(res);
+      return;
+    }
+    if (!SAFE_VALUE.test(token)) {
+      logger.error({ provider: providerName }, 'upstream token is not a valid header value; not forwarded');
+      reauthenticate(res);
+      return;
+    }
+    if (config.headerStrategy === 'replace') {
+      rewriteRequestHeaders(req, [], 'authorization', `Bearer ${token}`);
+    } else {
+      // The gateway's JWT never reaches the backend.
+      rewriteRequestHeaders(req, ['authorization'], config.headerName!, token);
+    }
+    next();
+  };
+  Object.defineProperty(middleware, UPSTREAM_SWAP, { value: providerName });
+  return middleware;
+}
