@@ -1,0 +1,274 @@
+import { Secret } from '@auth/config';
+import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browse } from './test-support/browser.js';
+import { CookieJar } from './test-support/cookie-jar.js';
+import { CLIENT_REDIRECT, registeredClient, runChain } from './test-support/flow.js';
+import { type Harness, startHarness } from './test-support/gateway-harness.js';
+
+const LOOPBACK = 'http://127.0.0.1:9000/cb';
+const WEB = 'https://web.example.com/callback';
+
+describe('/oauth/authorize rules (SPEC §5)', () => {
+  let h: Harness;
+  let challenge: string;
+  beforeAll(async () => {
+    h = await startHarness({
+      upstreams: [
+        { name: 'corp', mode: 'oidc' },
+        { name: 'github', mode: 'oauth2' },
+      ],
+      clients: [
+        {
+          clientId: 'trusted-app',
+          redirectUris: [LOOPBACK, 'https://app.example.com/cb?x=1'],
+          trusted: true,
+        },
+        {
+          clientId: 'web-app',
+          clientName: 'Web <App> & "Co"',
+          clientSecret: new Secret('web-app-secret-value-123'),
+          redirectUris: [WEB],
+          trusted: false,
+          scopes: ['openid', 'profile'],
+        },
+      ],
+    });
+    challenge = await calculatePKCECodeChallenge(generateRandomCodeVerifier());
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const authorizeUrl = (params: Record<string, string | string[] | undefined>) => {
+    const url = new URL(`${h.issuer}/oauth/authorize`);
+    const defaults = {
+      client_id: 'trusted-app',
+      redirect_uri: LOOPBACK,
+      response_type: 'code',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'st-123',
+      scope: 'openid',
+    };
+    for (const [name, value] of Object.entries({ ...defaults, ...params })) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, item);
+    }
+    return url;
+  };
+  const get = (url: URL | string, cookie?: string) =>
+    fetch(url, { redirect: 'manual', headers: cookie === undefined ? {} : { cookie } });
+  const idpRequests = () => Object.values(h.idps).reduce((n, idp) => n + idp.requests().length, 0);
+
+  describe('rule 1: unknown client or unregistered redirect URI → an error page, never a redirect', () => {
+    const pages: Array<[string, Record<string, string | string[] | undefined>]> = [
+      ['unknown client_id', { client_id: 'nobody' }],
+      ['missing client_id', { client_id: undefined }],
+      ['repeated client_id', { client_id: ['trusted-app', 'trusted-app'] }],
+      ['missing redirect_uri', { redirect_uri: undefined }],
+      ['repeated redirect_uri', { redirect_uri: [LOOPBACK, LOOPBACK] }],
+      ['foreign redirect_uri', { redirect_uri: 'https://evil.example/cb' }],
+      ['other path', { redirect_uri: 'http://127.0.0.1:9000/cb2' }],
+      ['extra path segment', { redirect_uri: 'http://127.0.0.1:9000/cb/x' }],
+      ['trailing slash', { redirect_uri: 'http://127.0.0.1:9000/cb/' }],
+      ['added query', { redirect_uri: 'http://127.0.0.1:9000/cb?next=evil' }],
+      ['fragment', { redirect_uri: 'http://127.0.0.1:9000/cb#frag' }],
+      ['other loopback host', { redirect_uri: 'http://localhost:9000/cb' }],
+      ['https instead of http', { redirect_uri: 'https://127.0.0.1:9000/cb' }],
+      ['userinfo trick', { redirect_uri: 'http://127.0.0.1:9000@evil.example/cb' }],
+      ['non-loopback port change', { redirect_uri: 'https://app.example.com:8443/cb?x=1' }],
+      ['query dropped', { redirect_uri: 'https://app.example.com/cb' }],
+      ['redirect of another client', { redirect_uri: WEB }],
+    ];
+    for (const [label, params] of pages) {
+      it(label, async () => {
+        const before = idpRequests();
+        const response = await get(authorizeUrl({ ...params, response_type: 'token' }));
+        expect(response.status).toBe(400);
+        expect(response.headers.get('location')).toBeNull();
+        expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(await response.text()).toContain('Authorization error');
+        expect(idpRequests()).toBe(before);
+      });
+    }
+  });
+
+  it('matches a loopback redirect URI on any port (RFC 8252 §7.3)', async () => {
+    for (const port of ['54321', '1', '65535']) {
+      const redirect = `http://127.0.0.1:${port}/cb`;
+      const response = await get(authorizeUrl({ redirect_uri: redirect, response_type: 'token' }));
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(redirect);
+      expect(location.searchParams.get('error')).toBe('unsupported_response_type');
+    }
+    const ok = await get(authorizeUrl({ redirect_uri: 'http://127.0.0.1:40000/cb' }));
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get('location')!.startsWith(h.idps['corp']!.url)).toBe(true);
+  });
+
+  describe('rule 2: errors by redirect with error, error_description, state and iss', () => {
+    const errors: Array<[string, Record<string, string | string[] | undefined>, string]> = [
+      ['missing response_type', { response_type: undefined }, 'invalid_request'],
+      ['response_type token', { response_type: 'token' }, 'unsupported_response_type'],
+      ['response_type code id_token', { response_type: 'code id_token' }, 'unsupported_response_type'],
+      ['missing PKCE', { code_challenge: undefined, code_challenge_method: undefined }, 'invalid_request'],
+      ['PKCE plain', { code_challenge_method: 'plain' }, 'invalid_request'],
+      ['PKCE without method', { code_challenge_method: undefined }, 'invalid_request'],
+      ['PKCE method without challenge', { code_challenge: undefined }, 'invalid_request'],
+      ['malformed code_challenge', { code_challenge: 'short' }, 'invalid_request'],
+      ['unknown scope', { scope: 'openid admin' }, 'invalid_scope'],
+      ['unknown resource', { resource: 'https://evil.example/mcp' }, 'invalid_target'],
+      ['resource of another issuer path', { resource: 'http://127.0.0.1:1/mcp/corp' }, 'invalid_target'],
+      ['repeated scope', { scope: ['openid', 'openid'] }, 'invalid_request'],
+      ['repeated response_type', { response_type: ['code', 'code'] }, 'invalid_request'],
+    ];
+    for (const [label, params, error] of errors) {
+      it(`${label} → ${error}, before any upstream is visited`, async () => {
+        const before = idpRequests();
+        const response = await get(authorizeUrl(params));
+        expect(response.status).toBe(302);
+        const location = new URL(response.headers.get('location')!);
+        expect(`${location.origin}${location.pathname}`).toBe(LOOPBACK);
+        expect(location.searchParams.get('error')).toBe(error);
+        expect(location.searchParams.get('error_description')).toBeTruthy();
+        expect(location.searchParams.get('state')).toBe('st-123');
+        expect(location.searchParams.get('iss')).toBe(h.issuer);
+        expect(idpRequests()).toBe(before);
+      });
+    }
+
+    it('refuses a scope the client may not request', async () => {
+      const response = await get(
+        authorizeUrl({ client_id: 'web-app', redirect_uri: WEB, scope: 'openid email', state: 's' }),
+      );
+      const location = new URL(response.headers.get('location')!);
+      expect(location.searchParams.get('error')).toBe('invalid_scope');
+      expect(location.searchParams.get('state')).toBe('s');
+    });
+
+    it('keeps the query of a registered redirect URI', async () => {
+      const response = await get(
+        authorizeUrl({ redirect_uri: 'https://app.example.com/cb?x=1', response_type: 'token' }),
+      );
+      const location = new URL(response.headers.get('location')!);
+      expect(location.searchParams.get('x')).toBe('1');
+      expect(location.searchParams.get('error')).toBe('unsupported_response_type');
+    });
+
+    it('drops a repeated state rather than echoing one of them', async () => {
+      const response = await get(authorizeUrl({ state: ['a', 'b'] }));
+      const location = new URL(response.headers.get('location')!);
+      expect(location.searchParams.get('error')).toBe('invalid_request');
+      expect(location.searchParams.get('state')).toBeNull();
+      expect(location.searchParams.get('iss')).toBe(h.issuer);
+    });
+
+    it('accepts a configured resource', async () => {
+      const response = await get(authorizeUrl({ resource: h.resource('/mcp/corp') }));
+      expect(response.headers.get('location')!.startsWith(h.idps['corp']!.url)).toBe(true);
+    });
+  });
+
+  describe('rule 3: consent', () => {
+    it('names the client, the redirect host, the scopes and the upstreams in order, escaped', async () => {
+      const response = await get(
+        authorizeUrl({ client_id: 'web-app', redirect_uri: WEB, scope: 'openid profile' }),
+      );
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain('Web &lt;App&gt; &amp; &quot;Co&quot;');
+      expect(html).not.toContain('<App>');
+      expect(html).toContain('web.example.com');
+      expect(html).toContain('<code>openid</code>');
+      expect(html).toContain('<code>profile</code>');
+      expect(html.indexOf('<li>corp</li>')).toBeLessThan(html.indexOf('<li>github</li>'));
+      expect(html).toContain('<button type="submit" name="decision" value="allow">');
+      expect(html).toContain(`action="${h.issuer}/oauth/consent"`);
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+    });
+
+    it('trusted static clients skip it', async () => {
+      const response = await get(authorizeUrl({}));
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')!.startsWith(h.idps['corp']!.url)).toBe(true);
+    });
+
+    it('deny → access_denied with state and iss, no upstream visited', async () => {
+      const fc = await registeredClient(h);
+      const before = idpRequests();
+      const run = await runChain(fc, {}, { consent: 'deny' });
+      expect(run.callback.searchParams.get('error')).toBe('access_denied');
+      expect(run.callback.searchParams.get('state')).toBe(run.request.state);
+      expect(run.callback.searchParams.get('iss')).toBe(h.issuer);
+      expect(idpRequests()).toBe(before);
+    });
+
+    const consentForm = async () => {
+      const jar = new CookieJar();
+      const url = authorizeUrl({ client_id: 'web-app', redirect_uri: WEB });
+      const response = await get(url);
+      jar.store(url, response);
+      const html = await response.text();
+      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!;
+      return { jar, interaction: field('interaction'), csrf: field('csrf_token') };
+    };
+    const post = (body: Record<string, string>, cookie?: string) =>
+      fetch(`${h.issuer}/oauth/consent`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+        body: new URLSearchParams(body).toString(),
+      });
+
+    it('refuses a wrong CSRF token, a missing browser cookie, and a replayed answer', async () => {
+      const a = await consentForm();
+      const wrong = await post(
+        { interaction: a.interaction, csrf_token: 'x'.repeat(43), decision: 'allow' },
+        a.jar.header(h.issuer),
+      );
+      expect(wrong.status).toBe(403);
+      expect(wrong.headers.get('location')).toBeNull();
+      const b = await consentForm();
+      const noCookie = await post({ interaction: b.interaction, csrf_token: b.csrf, decision: 'allow' });
+      expect(noCookie.status).toBe(403);
+      const c = await consentForm();
+      const ok = await post(
+        { interaction: c.interaction, csrf_token: c.csrf, decision: 'allow' },
+        c.jar.header(h.issuer),
+      );
+      expect(ok.status).toBe(303);
+      expect(ok.headers.get('location')!.startsWith(h.idps['corp']!.url)).toBe(true);
+      const replay = await post(
+        { interaction: c.interaction, csrf_token: c.csrf, decision: 'allow' },
+        c.jar.header(h.issuer),
+      );
+      expect(replay.status).toBe(400);
+      expect(replay.headers.get('location')).toBeNull();
+    });
+
+    it('ignores a forged consent cookie', async () => {
+      const forged = `chain_consent=${Buffer.from(JSON.stringify({ c: ['web-app'], e: 9e9 })).toString('base64url')}.AAAA`;
+      const response = await get(authorizeUrl({ client_id: 'web-app', redirect_uri: WEB }), forged);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('name="decision" value="allow"');
+    });
+  });
+
+  it('the whole ride of a trusted client needs no consent and ends at the requested loopback port', async () => {
+    const redirect = 'http://127.0.0.1:47001/cb';
+    const ride = await browse(authorizeUrl({ redirect_uri: redirect }), { stopAt: redirect });
+    expect(ride.consentShown).toBe(false);
+    expect(ride.final.searchParams.get('code')).toBeTypeOf('string');
+    expect(ride.final.searchParams.get('state')).toBe('st-123');
+    expect(ride.final.searchParams.get('iss')).toBe(h.issuer);
+  });
+
+  it('registered redirect URIs are the only client destinations of a full chain', async () => {
+    const fc = await registeredClient(h);
+    const run = await runChain(fc);
+    expect(run.callback.href.startsWith(`${CLIENT_REDIRECT}?`)).toBe(true);
+  });
+});
