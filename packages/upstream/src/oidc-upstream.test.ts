@@ -3,7 +3,7 @@ import { calculatePKCECodeChallenge } from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { failureCollector } from './test-support/failure-collector.js';
-import { closedPort } from './test-support/http-server.js';
+import { closedPort, startHttpServer } from './test-support/http-server.js';
 import { authorize, newLeg } from './test-support/legs.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamRuntime } from './upstream-client-options.js';
@@ -16,12 +16,16 @@ const NOW = 1_800_000_000_000;
 let idp: MockIdp;
 const { logger, upstreamFailure, expectNothingLeaked } = failureCollector();
 
-function client(runtime: UpstreamRuntime = {}, secret: string | undefined = CLIENT_SECRET): UpstreamClient {
+function client(
+  runtime: UpstreamRuntime = {},
+  secret: string | undefined = CLIENT_SECRET,
+  issuer = idp.issuer,
+): UpstreamClient {
   return createUpstreamClient(
     {
       name: 'corp',
       type: 'oidc',
-      issuer: idp.issuer,
+      issuer,
       clientId: CLIENT_ID,
       ...(secret !== undefined && { clientSecret: secret }),
       scopes: ['openid', 'profile', 'email'],
@@ -107,12 +111,12 @@ describe('oidc upstream: happy path', () => {
     }
   });
 
-  it('discovers once and reuses the result', async () => {
+  it('discovers once, also under concurrent first calls, and reuses the result', async () => {
     idp.clearRequests();
     const upstream = client();
+    // Concurrent first calls share one discovery, and later calls reuse it.
+    await Promise.all([1, 2, 3].map(() => upstream.authorizationUrl(newLeg())));
     await upstream.authorizationUrl(newLeg());
-    await upstream.authorizationUrl(newLeg());
-    await Promise.all([upstream.authorizationUrl(newLeg()), upstream.authorizationUrl(newLeg())]);
     expect(idp.requests().filter((r) => r.path === '/.well-known/openid-configuration')).toHaveLength(1);
   });
 });
@@ -317,6 +321,40 @@ describe('oidc upstream: an unreachable IdP', () => {
       expect(identity.subject).toBe('carol');
     } finally {
       await late.close();
+    }
+  });
+});
+
+describe('oidc upstream: bad discovery', () => {
+  it('a 404 discovery document → failed with its status, and it is retried on the next call', async () => {
+    idp.clearRequests();
+    const upstream = client({}, CLIENT_SECRET, `${idp.issuer}/tenant-x`);
+    const error = await upstreamFailure(upstream.authorizationUrl(newLeg()));
+    expect(error.status).toBe(404);
+    expect(error.category).toBe('failed');
+    await upstreamFailure(upstream.authorizationUrl(newLeg()));
+    expect(idp.requests().filter((r) => r.path.endsWith('/.well-known/openid-configuration'))).toHaveLength(
+      2,
+    );
+  });
+
+  it('a discovery document naming another issuer (mix-up) → invalid response', async () => {
+    const impostor = await startHttpServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          issuer: idp.issuer,
+          authorization_endpoint: `${idp.issuer}/authorize`,
+          jwks_uri: `${idp.issuer}/jwks`,
+        }),
+      );
+    });
+    try {
+      const upstream = client({}, CLIENT_SECRET, impostor.url);
+      const error = await upstreamFailure(upstream.authorizationUrl(newLeg()));
+      expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
+    } finally {
+      await impostor.close();
     }
   });
 });
