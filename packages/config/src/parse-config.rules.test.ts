@@ -363,6 +363,18 @@ const rejected: Rejected[] = [
     message: /never written inline: use client_secret_env/,
   },
   { rule: 'the config is not a mapping', config: ['issuer'], path: '', message: /must be a mapping/ },
+  {
+    rule: 'a __proto__ key',
+    config: JSON.parse('{"__proto__": {"issuer": "x"}}') as object,
+    path: '__proto__',
+    message: /^unknown key/,
+  },
+  {
+    rule: 'a constructor key in an upstream',
+    config: variant(base, { 'upstreams.0.constructor': 1 }),
+    path: 'upstreams[0].constructor',
+    message: /^unknown key/,
+  },
   // issuer
   {
     rule: 'issuer missing',

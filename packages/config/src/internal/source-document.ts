@@ -25,7 +25,7 @@ export function sniffFormat(text: string): 'yaml' | 'json' {
  */
 export function readSource(text: string, format: 'yaml' | 'json', file?: string): SourceDocument {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -60,7 +60,16 @@ export function readSource(text: string, format: 'yaml' | 'json', file?: string)
     }));
     throw new ConfigError('ERR_CONFIG_INVALID', issues, { file });
   }
-  return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, locate };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, locate };
+  } catch (cause) {
+    // Unresolved aliases and alias bombs surface only here.
+    const message =
+      cause instanceof Error && cause.message.includes('Excessive alias count')
+        ? 'YAML error: too many alias expansions'
+        : 'YAML error: an alias (*name) refers to no anchor (&name) defined before it';
+    throw new ConfigError('ERR_CONFIG_INVALID', [{ path: '', message }], { file, cause });
+  }
 }
 
 function firstLine(message: string): string {

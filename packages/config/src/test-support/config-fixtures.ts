@@ -114,18 +114,23 @@ export function expectIssue(error: ConfigError, path: string, message: RegExp): 
 
 /** Freshly generated PKCS8 PEM private keys of every kind the tests need. */
 export function generatePems() {
-  const publicKeyEncoding = { format: 'pem', type: 'spki' } as const;
-  const privateKeyEncoding = { format: 'pem', type: 'pkcs8' } as const;
-  const pkcs8 = { publicKeyEncoding, privateKeyEncoding };
+  const spki = { format: 'pem', type: 'spki' } as const;
+  const pkcs8 = { format: 'pem', type: 'pkcs8' } as const;
+  const ec = (namedCurve: string) =>
+    generateKeyPairSync('ec', { namedCurve, publicKeyEncoding: spki, privateKeyEncoding: pkcs8 }).privateKey;
+  const rsa = (modulusLength: number) =>
+    generateKeyPairSync('rsa', { modulusLength, publicKeyEncoding: spki, privateKeyEncoding: pkcs8 })
+      .privateKey;
   return {
-    p256: generateKeyPairSync('ec', { namedCurve: 'P-256', ...pkcs8 }).privateKey,
-    p384: generateKeyPairSync('ec', { namedCurve: 'P-384', ...pkcs8 }).privateKey,
-    ed25519: generateKeyPairSync('ed25519', pkcs8).privateKey,
-    rsa2048: generateKeyPairSync('rsa', { modulusLength: 2048, ...pkcs8 }).privateKey,
-    rsa1024: generateKeyPairSync('rsa', { modulusLength: 1024, ...pkcs8 }).privateKey,
+    p256: ec('P-256'),
+    p384: ec('P-384'),
+    ed25519: generateKeyPairSync('ed25519', { publicKeyEncoding: spki, privateKeyEncoding: pkcs8 })
+      .privateKey,
+    rsa2048: rsa(2048),
+    rsa1024: rsa(1024),
     p256Sec1: generateKeyPairSync('ec', {
       namedCurve: 'P-256',
-      publicKeyEncoding,
+      publicKeyEncoding: spki,
       privateKeyEncoding: { format: 'pem', type: 'sec1' },
     }).privateKey,
   };
