@@ -94,7 +94,13 @@ export function createOidcUpstreamClient(
 
     async authorizationUrl(leg: UpstreamLegParameters): Promise<URL> {
       assertLeg(leg);
-      const config = await configuration();
+      let config: client.Configuration;
+      try {
+        config = await configuration();
+      } catch (error) {
+        logFailure(context.logger, provider, 'discovery', error);
+        throw error;
+      }
       return client.buildAuthorizationUrl(config, {
         redirect_uri: leg.redirectUri,
         scope,
