@@ -36,12 +36,14 @@ export class UpstreamError extends Error {
 
   /**
    * `denied`: the user or IdP refused (maps to `access_denied`);
-   * `unavailable`: network, timeout, 5xx or `temporarily_unavailable` (maps to `temporarily_unavailable`);
+   * `unavailable`: network, timeout, 5xx, 408, 429 or `temporarily_unavailable` (maps to `temporarily_unavailable`);
    * `failed`: anything else (maps to `server_error`). SPEC §6.
    */
   get category(): 'denied' | 'unavailable' | 'failed' {
     if (this.code === 'ERR_UPSTREAM_NETWORK' || this.code === 'ERR_UPSTREAM_TIMEOUT') return 'unavailable';
-    if (this.status !== undefined && this.status >= 500) return 'unavailable';
+    // 5xx, and 408/429 (RFC 9110 §15.5.9, RFC 6585 §4): the IdP is busy, not refusing.
+    if (this.status !== undefined && (this.status >= 500 || this.status === 408 || this.status === 429))
+      return 'unavailable';
     if (this.oauthError === 'temporarily_unavailable' || this.oauthError === 'server_error')
       return 'unavailable';
     if (
