@@ -45,7 +45,11 @@ describe('examples/', () => {
   });
 
   it('two-upstreams.yaml: the demo, corp (oidc) then github (oauth2), with a trusted demo client', () => {
-    const config = loadConfig(example('two-upstreams.yaml'), { maxUpstreams: 2 });
+    const config = loadConfig(example('two-upstreams.yaml'), { env: BASE_ENV, maxUpstreams: 2 });
+    expect(config.upstreams.map((upstream) => upstream.clientSecret?.reveal())).toEqual([
+      SECRET_VALUES.corp,
+      SECRET_VALUES.github,
+    ]);
     expect(config.issuer).toBe('http://127.0.0.1:8080');
     expect(config.upstreams.map((upstream) => [upstream.name, upstream.type])).toEqual([
       ['corp', 'oidc'],

@@ -29,7 +29,7 @@ export interface RedisStorageConfig {
   /** `redis://` or `rediss://` URL (single node); absent when `sentinel` or `cluster` is used. */
   url?: Secret;
   keyPrefix: string;
-  /** 32-byte key (base64 or hex in the source) for AES-256-GCM encryption at rest. */
+  /** 32-byte key (base64 or hex in the source; normalized to standard base64 here) for AES-256-GCM encryption at rest. */
   encryptionKey?: Secret;
   sentinel?: { name: string; sentinels: Array<{ host: string; port: number }>; password?: Secret };
   cluster?: { nodes: Array<{ host: string; port: number }>; password?: Secret };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
 import type { GatewayConfig } from './gateway-config.js';
+import { errorCodeSuffix } from './internal/error-code.js';
 import { sniffFormat } from './internal/source-document.js';
 import { type ParseConfigOptions, parseConfig } from './parse-config.js';
 
@@ -22,9 +23,8 @@ export function loadConfig(
   try {
     text = readFile(absolutePath);
   } catch (cause) {
-    const code = (cause as { code?: unknown } | null)?.code;
-    const reason = typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : '';
-    throw new ConfigError('ERR_CONFIG_UNREADABLE', [{ path: '', message: `file cannot be read${reason}` }], {
+    const message = `file cannot be read${errorCodeSuffix(cause)}`;
+    throw new ConfigError('ERR_CONFIG_UNREADABLE', [{ path: '', message }], {
       file: path,
       cause,
     });

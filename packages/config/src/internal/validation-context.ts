@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { errorCodeSuffix } from './error-code.js';
 import type { IssueCollector } from './issue-collector.js';
 import type { PathSegment } from './issue-path.js';
 
@@ -23,8 +24,7 @@ export function readReferencedFile(
   try {
     return { absolutePath, text: ctx.readFile(absolutePath) };
   } catch (cause) {
-    const code = (cause as { code?: unknown } | null)?.code;
-    const reason = typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : '';
+    const reason = errorCodeSuffix(cause);
     const hint = isAbsolute(file) ? '' : `; relative paths are resolved against ${ctx.baseDir}`;
     ctx.issues.add(path, `file cannot be read${reason}${hint}`);
     return undefined;
