@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { checkCommand } from './commands/check-command.js';
+import { serveCommand } from './commands/serve-command.js';
+import { createLogger } from './logging/create-logger.js';
+
+const USAGE = `Usage:
+  auth-server serve --config FILE [--port N] [--log-level LEVEL]
+  auth-server check --config FILE
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  let values: {
+    config?: string | undefined;
+    port?: string | undefined;
+    'log-level'?: string | undefined;
+    help?: boolean | undefined;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if ((command !== 'serve' && command !== 'check') || !values.config) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  if (command === 'check') {
+    const result = await checkCommand(values.config, process.env);
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    return result.exitCode;
+  }
+
+  const logger = createLogger({ level: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info' });
+  const port = values.port === undefined ? undefined : Number(values.port);
+  let running: Awaited<ReturnType<typeof serveCommand>>;
+  try {
+    running = await serveCommand(values.config, {
+      env: process.env,
+      logger,
+      ...(port === undefined ? {} : { port }),
+    });
+  } catch (error) {
+    const check = await checkCommand(values.config, process.env);
+    process.stderr.write(check.exitCode === 1 ? check.stderr : `auth-server: ${(error as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`auth-server listening on ${running.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      running.stop().then(resolve, (error: unknown) => {
+        logger.error({ err: { message: (error as Error).message } }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`auth-server: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '@auth/config';
+
+/** Output of `auth-server check`: what to print and the exit code. */
+export interface CheckResult {
+  exitCode: 0 | 1;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Validates a config file (SPEC §9): every problem is printed on its own line with
+ * its path, exit code 1 when there is any.
+ */
+export async function checkCommand(
+  configPath: string,
+  env: Record<string, string | undefined>,
+  options: { maxUpstreams?: number } = {},
+): Promise<CheckResult> {
+  try {
+    const config = await loadConfig(configPath, { env, ...options });
+    const summary =
+      `${configPath}: ok (issuer ${config.issuer}; upstreams ${config.upstreams.map((u) => u.name).join(' → ')}; ` +
+      `${config.routes.length} route${config.routes.length === 1 ? '' : 's'}; storage ${config.storage.type})\n`;
+    return { exitCode: 0, stdout: summary, stderr: '' };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const lines = error.issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`);
+      return {
+        exitCode: 1,
+        stdout: '',
+        stderr: `${configPath}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`,
+      };
+    }
+    return { exitCode: 1, stdout: '', stderr: `${configPath}: ${(error as Error).message}\n` };
+  }
+}

@@ -1,0 +1,77 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the echo backend saw of one request. */
+export interface EchoedRequest {
+  backend: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A running echo backend. */
+export interface EchoBackend {
+  url: string;
+  /** Every request received, in order. */
+  received: EchoedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in MCP backend for the demo and the end-to-end tests: it answers every
+ * request with a JSON echo of what it received (method, path, headers, body), and
+ * `GET …/sse` with `count` server-sent events `intervalMs` apart.
+ */
+export async function startEchoBackend(
+  options: { name: string; port?: number; host?: string; sseIntervalMs?: number } = { name: 'echo' },
+): Promise<EchoBackend> {
+  const received: EchoedRequest[] = [];
+  const server: Server = createServer(async (req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://backend');
+    const echoed: EchoedRequest = {
+      backend: options.name,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
+    received.push(echoed);
+    if (url.pathname.endsWith('/sse')) {
+      const count = Math.min(Number(url.searchParams.get('count') ?? 3) || 3, 20);
+      const interval = Number(url.searchParams.get('interval_ms') ?? options.sseIntervalMs ?? 1000);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      for (let i = 1; i <= count; i += 1) {
+        res.write(`id: ${i}\nevent: tick\ndata: ${JSON.stringify({ n: i, at: Date.now() })}\n\n`);
+        if (i < count) await new Promise((resolve) => setTimeout(resolve, interval));
+      }
+      res.end();
+      return;
+    }
+    if (url.pathname.endsWith('/slow')) {
+      const delay = Math.min(Number(url.searchParams.get('ms') ?? 1000) || 1000, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(echoed));
+  });
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

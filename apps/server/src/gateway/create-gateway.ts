@@ -1,0 +1,152 @@
+import { createAuthorizationServer } from '@auth/chain';
+import type { GatewayConfig, UpstreamConfig } from '@auth/config';
+import { createIdentityMiddleware } from '@auth/identity';
+import type { Storage } from '@auth/storage';
+import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from '@auth/upstream';
+import { createUpstreamSwap } from '@auth/upstreamswap';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { createStorageFromConfig } from './create-storage-from-config.js';
+import { healthRoutes } from './health-routes.js';
+import {
+  protectedResourceMetadata,
+  protectedResourceMetadataPath,
+  protectedResourceMetadataUrl,
+} from './protected-resource-metadata.js';
+import { reverseProxy } from './reverse-proxy.js';
+
+/** Options of {@link createGateway}. */
+export interface CreateGatewayOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  /** A storage to use instead of the one the config describes; the caller closes it. */
+  storage?: Storage;
+  /** Warn when memory storage is used (true outside tests and the demo). */
+  warnOnMemoryStorage?: boolean;
+  /** Timeout of every upstream IdP call, in ms. */
+  upstreamTimeoutMs?: number;
+}
+
+/** A wired gateway: the express app and what must be closed on shutdown. */
+export interface Gateway {
+  app: Express;
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+function isLoopbackHttp(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
+
+function upstreamClientOptions(upstream: UpstreamConfig): UpstreamClientOptions {
+  const secret = upstream.clientSecret ? { clientSecret: upstream.clientSecret.reveal() } : {};
+  if (upstream.type === 'oidc') {
+    return {
+      name: upstream.name,
+      type: 'oidc',
+      issuer: upstream.issuer,
+      clientId: upstream.clientId,
+      scopes: upstream.scopes,
+      ...secret,
+    };
+  }
+  return {
+    name: upstream.name,
+    type: 'oauth2',
+    authorizationEndpoint: upstream.authorizationEndpoint,
+    tokenEndpoint: upstream.tokenEndpoint,
+    userinfo: upstream.userinfo,
+    clientId: upstream.clientId,
+    scopes: upstream.scopes,
+    ...secret,
+  };
+}
+
+/**
+ * Wires the reference gateway (SPEC §9): the authorization server, and for each
+ * configured route its RFC 9728 metadata and identity → upstreamswap → proxy.
+ */
+export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const owned = options.storage
+    ? { storage: options.storage, close: async () => {} }
+    : createStorageFromConfig(config.storage, { logger, warnOnMemory: options.warnOnMemoryStorage ?? true });
+  const { storage } = owned;
+  const timeoutMs = options.upstreamTimeoutMs ?? 10_000;
+  const upstreamClients: UpstreamClient[] = config.upstreams.map((upstream) => {
+    const endpoint = upstream.type === 'oidc' ? upstream.issuer : upstream.tokenEndpoint;
+    return createUpstreamClient(upstreamClientOptions(upstream), {
+      timeoutMs,
+      logger: logger.child({ upstream: upstream.name }),
+      allowInsecureHttp: isLoopbackHttp(endpoint),
+    });
+  });
+  const clientsByName = Object.fromEntries(upstreamClients.map((client) => [client.name, client]));
+
+  const authorizationServer = await createAuthorizationServer({
+    config,
+    storage,
+    logger: logger.child({ component: 'chain' }),
+    upstreamClients,
+    upstreamTimeoutMs: timeoutMs,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // The path only: query strings carry codes and state.
+      logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use(healthRoutes(storage, logger));
+
+  const jwks = authorizationServer.jwks();
+  for (const route of config.routes) {
+    app.get(protectedResourceMetadataPath(route), (_req, res) => {
+      res.set('cache-control', 'public, max-age=300').json(protectedResourceMetadata(config, route));
+    });
+    const identity = createIdentityMiddleware({
+      issuer: config.issuer,
+      audience: route.resource,
+      jwks,
+      storage,
+      upstreamClients: clientsByName,
+      refreshProviders: [route.upstream],
+      resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
+      logger: logger.child({ component: 'identity', route: route.path }),
+    });
+    const swap = createUpstreamSwap({
+      providerName: route.upstream,
+      headerStrategy: route.headerStrategy,
+      ...(route.customHeaderName ? { customHeaderName: route.customHeaderName } : {}),
+      resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
+      logger: logger.child({ component: 'upstreamswap', route: route.path }),
+    });
+    app.use(route.path, identity, swap, reverseProxy(route.backend, logger));
+  }
+
+  const issuerPath = new URL(config.issuer).pathname;
+  app.use(issuerPath === '/' ? '/' : issuerPath, authorizationServer.router);
+
+  return {
+    app,
+    storage,
+    async close() {
+      await authorizationServer.close();
+      await owned.close();
+    },
+  };
+}

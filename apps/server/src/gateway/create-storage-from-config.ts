@@ -1,0 +1,65 @@
+import type { StorageConfig } from '@auth/config';
+import {
+  createMemoryStorage,
+  createRedisClient,
+  createRedisStorage,
+  type RedisConnectionOptions,
+  type Storage,
+} from '@auth/storage';
+import type { Logger } from 'pino';
+
+/** A storage backend and how to release it (the Redis client the gateway created, included). */
+export interface OwnedStorage {
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+/** Decodes a 32-byte key given as hex or base64 (`@auth/config` checked its length). */
+function decodeKey(text: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+}
+
+function connectionOf(config: Extract<StorageConfig, { type: 'redis' }>): RedisConnectionOptions {
+  if (config.sentinel) {
+    const password = config.sentinel.password?.reveal();
+    return {
+      sentinel: {
+        name: config.sentinel.name,
+        sentinels: config.sentinel.sentinels,
+        ...(password ? { sentinelPassword: password } : {}),
+      },
+      ...(password ? { password } : {}),
+    };
+  }
+  if (config.cluster) {
+    const password = config.cluster.password?.reveal();
+    return { cluster: { nodes: config.cluster.nodes }, ...(password ? { password } : {}) };
+  }
+  if (!config.url) throw new Error('storage.url is required for a single-node Redis');
+  return { url: config.url.reveal() };
+}
+
+/** Builds the storage backend the config asks for: memory, or Redis (single node, Sentinel or Cluster). */
+export function createStorageFromConfig(
+  config: StorageConfig,
+  options: { logger: Logger; warnOnMemory: boolean },
+): OwnedStorage {
+  if (config.type === 'memory') {
+    const storage = createMemoryStorage({ logger: options.logger, warnOutsideTests: options.warnOnMemory });
+    return { storage, close: () => storage.close() };
+  }
+  const client = createRedisClient(connectionOf(config));
+  const storage = createRedisStorage({
+    client,
+    keyPrefix: config.keyPrefix,
+    logger: options.logger,
+    ...(config.encryptionKey ? { encryptionKey: decodeKey(config.encryptionKey.reveal()) } : {}),
+  });
+  return {
+    storage,
+    async close() {
+      await storage.close();
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
