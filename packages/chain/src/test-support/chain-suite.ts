@@ -13,6 +13,7 @@ import {
 } from './flow.js';
 import { type Harness, type HarnessOptions, startHarness } from './gateway-harness.js';
 import { clientAuth, insecure, refresh } from './oauth-client.js';
+import { type RecordingStorage, recordSessions } from './recording-storage.js';
 
 /** Upstream token values of a session, for leak checks. */
 export async function upstreamSecrets(storage: Storage, tsid: string): Promise<string[]> {
@@ -31,7 +32,7 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
     let h: Harness;
     const harnesses: Harness[] = [];
     const start = async (options: HarnessOptions) => {
-      const harness = await startHarness({ ...options, storage: await makeStorage() });
+      const harness = await startHarness({ ...options, storage: recordSessions(await makeStorage()) });
       harnesses.push(harness);
       return harness;
     };
@@ -168,6 +169,11 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
 
     it('refuses a callback on another provider path (mix-up) and clears the session', async () => {
       const fc = await registeredClient(h);
+      const storage = h.storage as RecordingStorage;
+      storage.sessionIds.clear();
+      const githubTokenCalls = () =>
+        h.idps['github']!.requests().filter((r) => r.path.endsWith('/access_token')).length;
+      const before = githubTokenCalls();
       const run = await runChain(
         fc,
         {},
@@ -179,9 +185,11 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
         },
       );
       expectErrorRedirect(run, 'access_denied', h.issuer);
-      // The github IdP issued a code that was never redeemed: its token endpoint was not called for it.
-      const tokenCalls = h.idps['github']!.requests().filter((r) => r.path.endsWith('/access_token'));
-      expect(tokenCalls.length).toBeGreaterThanOrEqual(0);
+      // The github code was never redeemed, and corp's stored tokens were deleted.
+      expect(githubTokenCalls()).toBe(before);
+      const held = await storage.heldTokens();
+      expect(Object.keys(held)).toHaveLength(1);
+      expect(Object.values(held)).toEqual([[]]);
       expect(h.logs.lines.some((l) => l.includes('callback on corp for a leg of github'))).toBe(true);
     });
 

@@ -84,7 +84,13 @@ export async function redeem(
     request.verifier,
     { ...insecure, ...(resource === undefined ? {} : { additionalParameters: { resource } }) },
   );
-  return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: request.nonce });
+  const openid = (request.url.searchParams.get('scope') ?? '').split(' ').includes('openid');
+  return oauth.processAuthorizationCodeResponse(
+    as,
+    client,
+    response,
+    openid ? { expectedNonce: request.nonce, requireIdToken: true } : {},
+  );
 }
 
 export async function refresh(

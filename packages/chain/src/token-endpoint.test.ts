@@ -1,0 +1,470 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Secret } from '@auth/config';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeaks, login, registeredClient, runChain } from './test-support/flow.js';
+import { type Harness, startHarness } from './test-support/gateway-harness.js';
+import { insecure } from './test-support/oauth-client.js';
+
+const form = (body: Record<string, string>) => new URLSearchParams(body).toString();
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+describe('token, revocation, introspection, userinfo and registration endpoints', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      upstreams: [
+        { name: 'corp', mode: 'oidc' },
+        { name: 'github', mode: 'oauth2' },
+      ],
+      clients: [
+        {
+          clientId: 'static-confidential',
+          clientSecret: new Secret('static-client-secret-0123456789'),
+          redirectUris: ['http://127.0.0.1:8765/callback'],
+          trusted: true,
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const token = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${h.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form(body),
+    });
+  const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
+
+  it('serves RFC 8414 and OIDC discovery advertising only what is implemented', async () => {
+    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+      const metadata = await json(await fetch(`${h.issuer}${path}`));
+      expect(metadata['issuer']).toBe(h.issuer);
+      expect(metadata['code_challenge_methods_supported']).toEqual(['S256']);
+      expect(metadata['authorization_response_iss_parameter_supported']).toBe(true);
+      expect(metadata['response_types_supported']).toEqual(['code']);
+      expect(metadata['grant_types_supported']).toEqual(['authorization_code', 'refresh_token']);
+      expect(metadata['registration_endpoint']).toBe(`${h.issuer}/oauth/register`);
+      expect(metadata['jwks_uri']).toBe(`${h.issuer}/.well-known/jwks.json`);
+      expect(metadata['id_token_signing_alg_values_supported']).toEqual(['ES256']);
+    }
+    const jwks = await json(await fetch(`${h.issuer}/.well-known/jwks.json`));
+    expect(jwks).toEqual(h.as.jwks());
+    expect(JSON.stringify(jwks)).not.toContain('"d"');
+    expect(h.logs.lines.some((l) => l.includes('keys.ephemeral'))).toBe(true);
+  });
+
+  it('authenticates a confidential static client with client_secret_basic', async () => {
+    const as = await oauth.processDiscoveryResponse(
+      new URL(h.issuer),
+      await oauth.discoveryRequest(new URL(h.issuer), { ...insecure, algorithm: 'oauth2' }),
+    );
+    const fc = {
+      as,
+      client: {
+        client_id: 'static-confidential',
+        client_secret: 'static-client-secret-0123456789',
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'ES256',
+      },
+    };
+    const run = await login(fc);
+    expect(run.ride.consentShown).toBe(false);
+    expect(run.tokens.token_type.toLowerCase()).toBe('bearer');
+  });
+
+  it('rejects bad client authentication with invalid_client (401, Basic challenge when Basic was used)', async () => {
+    const wrongSecret = await token(
+      { grant_type: 'authorization_code', code: 'x', redirect_uri: 'http://127.0.0.1:8765/callback' },
+      { authorization: basic('static-confidential', 'wrong') },
+    );
+    expect(wrongSecret.status).toBe(401);
+    expect(wrongSecret.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect((await json(wrongSecret))['error']).toBe('invalid_client');
+
+    const wrongMethod = await token({
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: 'static-confidential',
+      client_secret: 'static-client-secret-0123456789',
+    });
+    expect(wrongMethod.status).toBe(401);
+    expect(wrongMethod.headers.get('www-authenticate')).toBeNull();
+
+    const noAuth = await token({
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: 'static-confidential',
+    });
+    expect(noAuth.status).toBe(401);
+    const unknown = await token({ grant_type: 'authorization_code', code: 'x', client_id: 'nobody' });
+    expect(unknown.status).toBe(401);
+    expect((await json(unknown))['error']).toBe('invalid_client');
+
+    const both = await token(
+      { grant_type: 'authorization_code', code: 'x', client_secret: 'static-client-secret-0123456789' },
+      { authorization: basic('static-confidential', 'static-client-secret-0123456789') },
+    );
+    expect(both.status).toBe(400);
+    expect((await json(both))['error']).toBe('invalid_request');
+
+    const fc = await registeredClient(h);
+    const publicWithSecret = await token({
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: fc.client.client_id,
+      client_secret: 'anything',
+    });
+    expect(publicWithSecret.status).toBe(401);
+    expectNoLeaks(h, ['static-client-secret-0123456789']);
+  });
+
+  it('works with a dynamically registered client_secret_post client', async () => {
+    const fc = await registeredClient(h, { token_endpoint_auth_method: 'client_secret_post' });
+    expect(fc.client.client_secret).toBeTypeOf('string');
+    const run = await login(fc);
+    expect(run.tokens.refresh_token).toBeTypeOf('string');
+    expectNoLeaks(h, [fc.client.client_secret]);
+  });
+
+  it('binds the code to PKCE, redirect URI and client: each mismatch is invalid_grant', async () => {
+    const fc = await registeredClient(h);
+    const other = await registeredClient(h);
+    const cases: Array<[string, (code: string, verifier: string) => Record<string, string>]> = [
+      ['wrong verifier', (code) => ({ code, code_verifier: oauth.generateRandomCodeVerifier() })],
+      ['missing verifier', (code) => ({ code })],
+      [
+        'wrong redirect_uri',
+        (code, verifier) => ({ code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1:8765/other' }),
+      ],
+      [
+        'other client',
+        (code, verifier) => ({ code, code_verifier: verifier, client_id: other.client.client_id }),
+      ],
+    ];
+    for (const [label, body] of cases) {
+      const run = await runChain(fc);
+      const code = run.callback.searchParams.get('code')!;
+      const response = await token({
+        grant_type: 'authorization_code',
+        client_id: fc.client.client_id,
+        redirect_uri: run.request.redirectUri,
+        ...body(code, run.request.verifier),
+      });
+      expect(response.status, label).toBe(400);
+      expect((await json(response))['error'], label).toBe('invalid_grant');
+      // The code is burned: the right request now fails too.
+      const retry = await token({
+        grant_type: 'authorization_code',
+        client_id: fc.client.client_id,
+        redirect_uri: run.request.redirectUri,
+        code,
+        code_verifier: run.request.verifier,
+      });
+      expect((await json(retry))['error'], label).toBe('invalid_grant');
+    }
+  });
+
+  it('answers no-store, unsupported_grant_type, and invalid_request for non-form bodies', async () => {
+    const fc = await registeredClient(h);
+    const unsupported = await token({ grant_type: 'client_credentials', client_id: fc.client.client_id });
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.headers.get('cache-control')).toBe('no-store');
+    expect((await json(unsupported))['error']).toBe('unsupported_grant_type');
+    const missing = await token({ client_id: fc.client.client_id });
+    expect((await json(missing))['error']).toBe('invalid_request');
+    const jsonBody = await fetch(`${h.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'authorization_code' }),
+    });
+    expect(jsonBody.status).toBe(400);
+    expect((await json(jsonBody))['error']).toBe('invalid_request');
+    const wrongMethod = await fetch(`${h.issuer}/oauth/token`);
+    expect(wrongMethod.status).toBe(405);
+    expect((await json(wrongMethod))['error']).toBe('method_not_allowed');
+  });
+
+  it('narrows scope on refresh and refuses widening; refuses another client refresh token', async () => {
+    const fc = await registeredClient(h);
+    const run = await login(fc, { scope: 'openid profile offline_access' });
+    const narrowed = await token({
+      grant_type: 'refresh_token',
+      client_id: fc.client.client_id,
+      refresh_token: run.tokens.refresh_token!,
+      scope: 'openid offline_access',
+    });
+    const body = await json(narrowed);
+    expect(narrowed.status).toBe(200);
+    expect(body['scope']).toBe('openid offline_access');
+    expect(narrowed.headers.get('cache-control')).toBe('no-store');
+    const widened = await token({
+      grant_type: 'refresh_token',
+      client_id: fc.client.client_id,
+      refresh_token: body['refresh_token'] as string,
+      scope: 'openid email',
+    });
+    expect((await json(widened))['error']).toBe('invalid_scope');
+    const other = await registeredClient(h);
+    const stolen = await token({
+      grant_type: 'refresh_token',
+      client_id: other.client.client_id,
+      refresh_token: body['refresh_token'] as string,
+    });
+    expect((await json(stolen))['error']).toBe('invalid_grant');
+    // The rightful client can still use it: neither failure rotated nor revoked it.
+    const still = await token({
+      grant_type: 'refresh_token',
+      client_id: fc.client.client_id,
+      refresh_token: body['refresh_token'] as string,
+    });
+    expect(still.status).toBe(200);
+  });
+
+  it('issues no refresh token to a client registered without the refresh_token grant', async () => {
+    const fc = await registeredClient(h, { grant_types: ['authorization_code'] });
+    const run = await login(fc, { scope: 'openid offline_access' });
+    expect(run.tokens.refresh_token).toBeUndefined();
+  });
+
+  it('serves userinfo from the user record for a Bearer access token with openid', async () => {
+    const fc = await registeredClient(h);
+    const run = await login(fc, { scope: 'openid profile email' });
+    for (const method of ['GET', 'POST']) {
+      const response = await fetch(`${h.issuer}/oauth/userinfo`, {
+        method,
+        headers: { authorization: `Bearer ${run.tokens.access_token}` },
+      });
+      const body = await json(response);
+      expect(response.status).toBe(200);
+      expect(body['sub']).toBe(decodeJwt(run.tokens.access_token).sub);
+      expect(body['name']).toBeTypeOf('string');
+      expect(body['email']).toBe('user-corp@example.com');
+    }
+    const noOpenid = await login(fc, { scope: 'profile' });
+    const insufficient = await fetch(`${h.issuer}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${noOpenid.tokens.access_token}` },
+    });
+    expect(insufficient.status).toBe(403);
+    expect(insufficient.headers.get('www-authenticate')).toContain('insufficient_scope');
+    const bad = await fetch(`${h.issuer}/oauth/userinfo`, {
+      headers: { authorization: 'Bearer abc.def.ghi' },
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const none = await fetch(`${h.issuer}/oauth/userinfo`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('introspects for authenticated clients only (RFC 7662)', async () => {
+    const fc = await registeredClient(h);
+    const run = await login(fc);
+    const introspect = (
+      tokenValue: string,
+      headers: Record<string, string>,
+      extra: Record<string, string> = {},
+    ) =>
+      fetch(`${h.issuer}/oauth/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: form({ token: tokenValue, ...extra }),
+      });
+    const auth = { authorization: basic('static-confidential', 'static-client-secret-0123456789') };
+    const active = await json(await introspect(run.tokens.access_token, auth));
+    expect(active['active']).toBe(true);
+    expect(active['client_id']).toBe(fc.client.client_id);
+    expect(active['tsid']).toBe(decodeJwt(run.tokens.access_token)['tsid']);
+    expect((await json(await introspect('garbage', auth)))['active']).toBe(false);
+    expect((await json(await introspect(run.tokens.refresh_token!, auth)))['active']).toBe(false);
+    const publicClient = await introspect(run.tokens.access_token, {}, { client_id: fc.client.client_id });
+    expect(publicClient.status).toBe(401);
+    expect((await json(publicClient))['error']).toBe('invalid_client');
+  });
+
+  it('revoking an access token ends its session upstream tokens (RFC 7009)', async () => {
+    const fc = await registeredClient(h);
+    const run = await login(fc);
+    const tsid = decodeJwt(run.tokens.access_token)['tsid'] as string;
+    expect(Object.keys(await h.storage.getAllUpstreamTokens(tsid))).toHaveLength(2);
+    const other = await registeredClient(h);
+    const foreign = await fetch(`${h.issuer}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ token: run.tokens.access_token, client_id: other.client.client_id }),
+    });
+    expect(foreign.status).toBe(200);
+    expect(Object.keys(await h.storage.getAllUpstreamTokens(tsid))).toHaveLength(2);
+    const response = await fetch(`${h.issuer}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({
+        token: run.tokens.access_token,
+        client_id: fc.client.client_id,
+        token_type_hint: 'access_token',
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(await h.storage.getAllUpstreamTokens(tsid)).toEqual({});
+    const missing = await fetch(`${h.issuer}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ client_id: fc.client.client_id }),
+    });
+    expect(missing.status).toBe(400);
+    expect((await json(missing))['error']).toBe('invalid_request');
+  });
+
+  describe('dynamic registration (RFC 7591)', () => {
+    const registerRaw = (body: unknown, contentType = 'application/json') =>
+      fetch(`${h.issuer}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+
+    it('returns client_id, client_secret for confidential clients, and client_id_issued_at', async () => {
+      const response = await registerRaw({
+        redirect_uris: ['https://app.example.com/cb'],
+        client_name: 'App',
+      });
+      expect(response.status).toBe(201);
+      const body = await json(response);
+      expect(body['client_id']).toBeTypeOf('string');
+      expect(body['client_secret']).toBeTypeOf('string');
+      expect(body['token_endpoint_auth_method']).toBe('client_secret_basic');
+      expect(body['client_id_issued_at']).toBeTypeOf('number');
+      expect(body['client_name']).toBe('App');
+      const publicClient = await json(
+        await registerRaw({ redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' }),
+      );
+      expect(publicClient['client_secret']).toBeUndefined();
+      expectNoLeaks(h, [body['client_secret'] as string]);
+    });
+
+    const rejected: Array<[string, unknown, string]> = [
+      ['no redirect_uris', {}, 'invalid_redirect_uri'],
+      ['empty redirect_uris', { redirect_uris: [] }, 'invalid_redirect_uri'],
+      ['http non-loopback', { redirect_uris: ['http://app.example.com/cb'] }, 'invalid_redirect_uri'],
+      ['fragment', { redirect_uris: ['https://app.example.com/cb#x'] }, 'invalid_redirect_uri'],
+      ['relative', { redirect_uris: ['/cb'] }, 'invalid_redirect_uri'],
+      ['custom scheme', { redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+      ['not strings', { redirect_uris: [1] }, 'invalid_client_metadata'],
+      [
+        'bad auth method',
+        { redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
+        'invalid_client_metadata',
+      ],
+      [
+        'implicit grant',
+        { redirect_uris: ['https://a.example/cb'], grant_types: ['implicit'] },
+        'invalid_client_metadata',
+      ],
+      [
+        'token response type',
+        { redirect_uris: ['https://a.example/cb'], response_types: ['token'] },
+        'invalid_client_metadata',
+      ],
+      [
+        'unknown scope',
+        { redirect_uris: ['https://a.example/cb'], scope: 'openid admin' },
+        'invalid_client_metadata',
+      ],
+      ['array body', [], 'invalid_client_metadata'],
+    ];
+    for (const [label, body, error] of rejected) {
+      it(`rejects ${label} with ${error}`, async () => {
+        const response = await registerRaw(body);
+        expect(response.status).toBe(400);
+        expect((await json(response))['error']).toBe(error);
+      });
+    }
+
+    it('rejects bad JSON and a non-JSON body with invalid_request', async () => {
+      const bad = await registerRaw('{"redirect_uris": [');
+      expect(bad.status).toBe(400);
+      expect((await json(bad))['error']).toBe('invalid_request');
+      const text = await registerRaw('redirect_uris=x', 'application/x-www-form-urlencoded');
+      expect((await json(text))['error']).toBe('invalid_request');
+    });
+  });
+});
+
+describe('registration disabled', () => {
+  it('answers 404 and does not advertise the endpoint', async () => {
+    const h = await startHarness({ upstreams: [{ name: 'corp', mode: 'oidc' }], registration: false });
+    try {
+      const metadata = (await (
+        await fetch(`${h.issuer}/.well-known/oauth-authorization-server`)
+      ).json()) as Record<string, unknown>;
+      expect(metadata['registration_endpoint']).toBeUndefined();
+      const response = await fetch(`${h.issuer}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['https://a.example/cb'] }),
+      });
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: string }).error).toBe('not_found');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('signing keys', () => {
+  const pem = (type: 'rsa' | 'ed25519' | 'ec') => {
+    const pair =
+      type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : type === 'ec'
+          ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          : generateKeyPairSync('ed25519');
+    return new Secret(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  };
+
+  for (const [alg, type] of [
+    ['RS256', 'rsa'],
+    ['EdDSA', 'ed25519'],
+  ] as const) {
+    it(`signs with ${alg} from a PKCS8 PEM and publishes the verify-only key too`, async () => {
+      const h = await startHarness({
+        upstreams: [{ name: 'corp', mode: 'oidc' }],
+        signingKeys: [
+          { file: 'current.pem', alg, pem: pem(type) },
+          { file: 'previous.pem', alg: 'ES256', pem: pem('ec') },
+        ],
+      });
+      try {
+        const jwks = h.as.jwks();
+        expect(jwks.keys.map((k) => k.alg)).toEqual([alg, 'ES256']);
+        const fc = await registeredClient(h);
+        fc.client.id_token_signed_response_alg = alg;
+        const run = await login(fc);
+        const header = decodeProtectedHeader(run.tokens.access_token);
+        expect(header.alg).toBe(alg);
+        expect(header.kid).toBe(jwks.keys[0]!.kid);
+        await jwtVerify(run.tokens.access_token, createLocalJWKSet(jwks), {
+          typ: 'at+jwt',
+          issuer: h.issuer,
+        });
+        expect(h.logs.lines.some((l) => l.includes('keys.ephemeral'))).toBe(false);
+      } finally {
+        await h.close();
+      }
+    });
+  }
+
+  it('refuses a key that does not match its algorithm', async () => {
+    await expect(
+      startHarness({
+        upstreams: [{ name: 'corp', mode: 'oidc' }],
+        signingKeys: [{ file: 'k.pem', alg: 'ES256', pem: pem('rsa') }],
+      }),
+    ).rejects.toMatchObject({ name: 'ChainConfigurationError', code: 'ERR_CHAIN_INVALID_SIGNING_KEY' });
+  });
+});
