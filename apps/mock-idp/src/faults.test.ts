@@ -288,3 +288,20 @@ describe('faults in oauth2 mode', () => {
     expect((await user()).status).toBe(200);
   });
 });
+
+describe('close() during a token_delay_ms', () => {
+  it('ends the pending request at once instead of waiting for the delay', async () => {
+    const idp = await startMockIdp({ mode: 'oidc', clientId: 'gateway' });
+    idp.setFaults({ token_delay_ms: 30_000 });
+    const pending = fetch(`${idp.url}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'x' }),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(idp.requests().filter((r) => r.path === '/token')).toHaveLength(1);
+    const started = performance.now();
+    await idp.close();
+    await expect(pending).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -92,10 +92,13 @@ describe('/_mock/ test controls', () => {
       client_auth: 'client_secret_post',
     });
     const text = JSON.stringify(log);
-    const secrets = [SECRET, code, verifier, ...Object.values(tokens), ...Object.values(refreshed)].filter(
-      (v) => v.length > 20,
-    );
-    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    const issued = [tokens, refreshed].flatMap((set) => [
+      set['access_token'],
+      set['refresh_token'],
+      set['id_token'],
+    ]);
+    const secrets = [SECRET, code, verifier, ...issued].map(String);
+    expect(new Set(secrets).size).toBe(9);
     for (const secret of secrets) expect(text).not.toContain(secret);
     expect(idp.requests()).toEqual(log);
     // The logger never saw them either.

@@ -2,9 +2,10 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockIdp, startMockIdp } from './index.js';
+import { authorizeOnce, oidcConfig, oidcLogin, TEST_REDIRECT } from './test-support/oidc-flow.js';
 import { TestBrowser } from './test-support/test-browser.js';
 
-const REDIRECT = 'http://127.0.0.1:9/callback';
+const REDIRECT = TEST_REDIRECT;
 
 describe('oidc mode driven by openid-client', () => {
   let idp: MockIdp;
@@ -25,24 +26,8 @@ describe('oidc mode driven by openid-client', () => {
   afterAll(() => idp.close());
 
   async function login(browser: TestBrowser, username: string | undefined) {
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
-      scope: 'openid profile email offline_access',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-      state,
-    });
-    const callback = await browser.authorize(url, username);
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      expectedState: state,
-      idTokenExpected: true,
-    });
+    const { callback, checks, nonce, state } = await authorizeOnce(config, username, browser);
+    const tokens = await client.authorizationCodeGrant(config, callback, checks);
     return { tokens, callback, nonce, state };
   }
 
@@ -127,5 +112,63 @@ describe('oidc mode driven by openid-client', () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token ?? '')).rejects.toMatchObject({
       error: 'invalid_grant',
     });
+  });
+});
+
+describe('oidc client authentication methods, through openid-client', () => {
+  it('accepts a public client (auth method none) with PKCE', async () => {
+    const idp = await startMockIdp({ mode: 'oidc', clientId: 'public-app', autoLogin: 'pat' });
+    try {
+      const config = await client.discovery(new URL(idp.issuer), 'public-app', undefined, client.None(), {
+        execute: [client.allowInsecureRequests],
+      });
+      client.enableNonRepudiationChecks(config);
+      const tokens = await oidcLogin(config);
+      expect(tokens.claims()?.sub).toBe('pat');
+      expect(idp.requests().find((r) => r.path === '/token')?.params['client_auth']).toBe('none');
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+      expect(refreshed.access_token.startsWith(idp.tokenPrefix)).toBe(true);
+    } finally {
+      await idp.close();
+    }
+  });
+
+  it('decodes client_secret_basic credentials per RFC 6749 §2.3.1 (form-urlencoded before Base64)', async () => {
+    const secret = 'p+ss:w0rd/ü %';
+    const idp = await startMockIdp({
+      mode: 'oidc',
+      clientId: 'app:1',
+      clientSecret: secret,
+      autoLogin: 'sam',
+    }).catch((err: unknown) => err);
+    // A colon is not allowed in a client id here (it would be ambiguous in Basic credentials).
+    expect(idp).toMatchObject({ code: 'invalid_options' });
+
+    const ok = await startMockIdp({
+      mode: 'oidc',
+      clientId: 'app.1',
+      clientSecret: secret,
+      autoLogin: 'sam',
+    });
+    try {
+      const config = await client.discovery(
+        new URL(ok.issuer),
+        'app.1',
+        undefined,
+        client.ClientSecretBasic(secret),
+        {
+          execute: [client.allowInsecureRequests],
+        },
+      );
+      client.enableNonRepudiationChecks(config);
+      expect((await oidcLogin(config)).claims()?.sub).toBe('sam');
+      expect(ok.requests().find((r) => r.path === '/token')?.params['client_auth']).toBe(
+        'client_secret_basic',
+      );
+      const wrong = await oidcConfig(ok, 'not-the-secret');
+      await expect(oidcLogin(wrong)).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    } finally {
+      await ok.close();
+    }
   });
 });

@@ -58,7 +58,9 @@ export function createApp(ctx: IdpContext): express.Express {
       res.status(status).json({ error: 'invalid_request', error_description: 'malformed request' });
       return;
     }
-    ctx.logger.error({ err: err instanceof Error ? err.stack : typeof err }, 'mock-idp: unexpected error');
+    // The error's name and message only: never a request value.
+    const detail = err instanceof Error ? { err: err.name, message: err.message } : { err: typeof err };
+    ctx.logger.error(detail, 'mock-idp: unexpected error');
     if (!res.headersSent)
       res.status(500).json({ error: 'server_error', error_description: 'unexpected error' });
   });

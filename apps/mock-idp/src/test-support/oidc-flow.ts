@@ -24,7 +24,7 @@ export async function authorizeOnce(
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: TEST_REDIRECT,
-    scope: 'openid profile email',
+    scope: 'openid profile email offline_access',
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     nonce,
