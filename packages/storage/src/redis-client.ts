@@ -69,6 +69,10 @@ export function createRedisClient(
       ...options,
       name,
       sentinels,
+      // Follow a failover at once: watch +switch-master on the Sentinels, and drop the
+      // connection when a demoted master answers READONLY.
+      failoverDetector: true,
+      reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
       ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
       ...(connection.password === undefined ? {} : { password: connection.password }),
     });

@@ -31,18 +31,26 @@ const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
 /** Starts `redis-server` with `args` and resolves once it answers PING; rejects if it exits first. */
-export async function spawnRedisServer(port: number, args: string[], cwd?: string): Promise<ChildProcess> {
+export function spawnRedisServer(port: number, args: string[], cwd?: string): Promise<ChildProcess> {
+  return spawnRedis(
+    port,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+    cwd,
+  );
+}
+
+/** Starts `redis-server <argv>` and resolves once `port` answers PING; rejects if it exits first. */
+export async function spawnRedis(port: number, argv: string[], cwd?: string): Promise<ChildProcess> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
       for (const child of live) child.kill('SIGKILL');
     });
   }
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
-    { stdio: ['ignore', 'ignore', 'pipe'], ...(cwd === undefined ? {} : { cwd }) },
-  );
+  const child = spawn('redis-server', argv, {
+    stdio: ['ignore', 'ignore', 'ignore'],
+    ...(cwd === undefined ? {} : { cwd }),
+  });
   live.add(child);
   let exited = false;
   child.once('exit', () => {
