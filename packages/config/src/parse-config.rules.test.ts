@@ -300,6 +300,20 @@ const accepted: Accepted[] = [
     },
   },
   {
+    rule: 'redis url from a file',
+    config: redis({ url_file: '/run/secrets/redis-url' }),
+    options: { readFile: fakeFiles({ '/run/secrets/redis-url': `${SECRET_VALUES.redisUrl}\n` }) },
+    check: (c) => expect((c.storage as RedisStorageConfig).url?.reveal()).toBe(SECRET_VALUES.redisUrl),
+  },
+  {
+    rule: 'redis cluster with a password file',
+    config: redis({
+      cluster: { nodes: [{ host: '127.0.0.1', port: 7000 }], password_file: 'redis-password' },
+    }),
+    options: { baseDir: '/etc/gw', readFile: fakeFiles({ '/etc/gw/redis-password': 'cluster-pw\n' }) },
+    check: (c) => expect((c.storage as RedisStorageConfig).cluster?.password?.reveal()).toBe('cluster-pw'),
+  },
+  {
     rule: 'redis cluster',
     config: redis({
       cluster: {
@@ -790,6 +804,25 @@ const rejected: Rejected[] = [
     config: variant(base, { 'routes.1.custom_header_name': 'X Upstream' }),
     path: 'routes[1].custom_header_name',
     message: /valid HTTP header name/,
+  },
+  {
+    rule: 'upstream type misspelt',
+    config: variant(base, { 'upstreams.0.type': 'odic' }),
+    path: 'upstreams[0].type',
+    message: /^must be one of: oidc, oauth2; did you mean "oidc"\?$/,
+  },
+  {
+    rule: 'header strategy misspelt',
+    config: variant(base, { 'routes.1.header_strategy': 'custon' }),
+    path: 'routes[1].header_strategy',
+    message: /^must be one of: replace, custom; did you mean "custom"\?$/,
+  },
+  {
+    rule: 'redis url_file holding no redis URL',
+    config: redis({ url_file: '/run/secrets/redis-url' }),
+    options: { readFile: fakeFiles({ '/run/secrets/redis-url': 'not a url\n' }) },
+    path: 'storage.url_file',
+    message: /^must hold a redis:\/\/ or rediss:\/\/ URL$/,
   },
   {
     rule: 'unknown header strategy',

@@ -32,17 +32,24 @@ export function errorMap(issue: z.core.$ZodRawIssue): string | undefined {
     case 'invalid_union': {
       const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
       if (discriminator === undefined || !Array.isArray(options)) return undefined;
-      const list = options.map(String).join(', ');
       const input = issue.input as Record<string, unknown> | undefined;
-      return input?.[discriminator] === undefined
-        ? `is required (one of: ${list})`
-        : `must be one of: ${list}`;
+      const value = input?.[discriminator];
+      return value === undefined
+        ? `is required (one of: ${options.map(String).join(', ')})`
+        : oneOf(value, options);
     }
     case 'invalid_value':
-      return `must be one of: ${issue.values.map(String).join(', ')}`;
+      return oneOf(issue.input, issue.values);
     default:
       return undefined;
   }
+}
+
+/** `must be one of: a, b`, with a suggestion for a near miss (the value itself is not repeated). */
+function oneOf(value: unknown, options: readonly unknown[]): string {
+  const names = options.map(String);
+  const suggestion = typeof value === 'string' ? didYouMean(value, names) : undefined;
+  return `must be one of: ${names.join(', ')}${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`;
 }
 
 /** Adds zod's issues to `collector`, under `base`, one issue per unknown key with a suggestion. */
