@@ -119,6 +119,18 @@ describe('oidc upstream: happy path', () => {
     await upstream.authorizationUrl(newLeg());
     expect(idp.requests().filter((r) => r.path === '/.well-known/openid-configuration')).toHaveLength(1);
   });
+  it('caches the JWKS across logins of one client', async () => {
+    const upstream = client();
+    for (const _ of [1, 2, 3]) {
+      const leg = newLeg();
+      await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    }
+    idp.clearRequests();
+    const leg = newLeg();
+    await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    expect(idp.requests().filter((r) => r.path === '/token')).toHaveLength(1);
+    expect(idp.requests().filter((r) => r.path === '/jwks')).toHaveLength(0);
+  });
 });
 
 describe('oidc upstream: refresh', () => {
