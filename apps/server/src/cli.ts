@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { checkCommand } from './commands/check-command.js';
-import { serveCommand } from './commands/serve-command.js';
-import { createLogger } from './logging/create-logger.js';
+import type { RunningServer } from './commands/serve-command.js';
 
 const USAGE = `Usage:
   auth-server serve --config FILE [--port N] [--log-level LEVEL]
@@ -47,9 +46,14 @@ async function main(argv: string[]): Promise<number> {
     return result.exitCode;
   }
 
+  // Loaded only for `serve`, so `check` starts fast.
+  const [{ serveCommand }, { createLogger }] = await Promise.all([
+    import('./commands/serve-command.js'),
+    import('./logging/create-logger.js'),
+  ]);
   const logger = createLogger({ level: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info' });
   const port = values.port === undefined ? undefined : Number(values.port);
-  let running: Awaited<ReturnType<typeof serveCommand>>;
+  let running: RunningServer;
   try {
     running = await serveCommand(values.config, {
       env: process.env,
