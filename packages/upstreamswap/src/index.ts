@@ -1,5 +1,5 @@
+export type { Logger } from '@auth/identity';
 export { UpstreamSwapConfigError, type UpstreamSwapErrorCode } from './errors.js';
-export { type Logger, silentLogger } from './logger.js';
 export { assertIdentityBeforeSwap, protectedRoute, upstreamSwapProvider } from './protected-route.js';
 export { createUpstreamSwap } from './upstream-swap.js';
 export type { HeaderStrategy, UpstreamSwapOptions } from './upstream-swap-options.js';

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '@auth/identity';
 
 /**
  * `replace`: `Authorization: Bearer <upstream token>`;

@@ -1,7 +1,7 @@
+import { type Logger, silentLogger } from '@auth/identity';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rewriteRequestHeaders } from './internal/set-request-header.js';
 import { validateOptions } from './internal/validate-options.js';
-import { type Logger, silentLogger } from './logger.js';
 import type { UpstreamSwapOptions } from './upstream-swap-options.js';
 
 /** Marks handlers made by {@link createUpstreamSwap}; the value is the provider name. */

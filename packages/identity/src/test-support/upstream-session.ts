@@ -28,7 +28,7 @@ export async function startTestUpstream(name: string, mode: 'oidc' | 'oauth2'): 
     mode === 'oidc'
       ? createUpstreamClient(
           { ...base, type: 'oidc', issuer: idp.issuer, scopes: ['openid', 'offline_access'] },
-          { allowInsecureHttp: true, timeoutMs: 3_000 },
+          { allowInsecureHttp: true, timeoutMs: 10_000 },
         )
       : createUpstreamClient(
           {
@@ -39,7 +39,7 @@ export async function startTestUpstream(name: string, mode: 'oidc' | 'oauth2'): 
             userinfo: { endpoint: `${idp.url}/user`, subjectField: 'id' },
             scopes: ['repo'],
           },
-          { allowInsecureHttp: true, timeoutMs: 3_000 },
+          { allowInsecureHttp: true, timeoutMs: 10_000 },
         );
   const userinfo = mode === 'oidc' ? `${idp.url}/userinfo` : `${idp.url}/user`;
 
