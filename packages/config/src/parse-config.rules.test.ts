@@ -764,6 +764,12 @@ const rejected: Rejected[] = [
     message: /URL path characters/,
   },
   {
+    rule: 'route path with percent-encoding',
+    config: variant(base, { 'routes.0.path': '/mcp/%2e%2e/oauth' }),
+    path: 'routes[0].path',
+    message: /URL path characters/,
+  },
+  {
     rule: 'duplicate route paths',
     config: variant(base, { 'routes.1.path': '/mcp/corp' }),
     path: 'routes[1].path',

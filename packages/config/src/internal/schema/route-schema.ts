@@ -8,8 +8,8 @@ const RESERVED_PREFIXES = ['/oauth', '/.well-known', '/healthz', '/readyz'];
 export function routePathProblem(value: string): string | undefined {
   if (!value.startsWith('/')) return 'must start with "/"';
   if (value === '/') return 'must not be "/" (it would shadow the authorization server)';
-  if (!/^(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+$/.test(value)) {
-    return 'must be "/"-separated segments of URL path characters, without a trailing "/"';
+  if (!/^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/.test(value)) {
+    return 'must be "/"-separated segments of URL path characters (no "%", "?" or "#"), without a trailing "/"';
   }
   if (value.split('/').some((segment) => segment === '.' || segment === '..')) {
     return 'must not contain "." or ".." segments';
