@@ -4,23 +4,25 @@ import type { Logger } from '../logger.js';
 import { OAuthError } from '../oauth-error.js';
 import { describeError } from './chain.js';
 
-/** Errors of the body parsers (http-errors) carry a 4xx `status` and a `type`. */
-function bodyParserError(error: unknown): OAuthError | undefined {
+/**
+ * Errors of the body parsers and the router (http-errors style) carry a 4xx `status`,
+ * e.g. a path parameter that is not valid percent-encoding.
+ */
+function clientInputError(error: unknown): OAuthError | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   const { status, type } = error as { status?: unknown; type?: unknown };
-  if (typeof status !== 'number' || status < 400 || status >= 500 || typeof type !== 'string')
-    return undefined;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
   if (type === 'entity.too.large')
     return new OAuthError('invalid_request', 'the request body is too large', { status: 413 });
   if (type === 'charset.unsupported' || type === 'encoding.unsupported')
     return new OAuthError('invalid_request', 'unsupported body encoding', { status: 415 });
-  return new OAuthError('invalid_request', 'the request body is malformed', { status: 400 });
+  return new OAuthError('invalid_request', 'the request is malformed', { status: 400 });
 }
 
 /** Maps an error to an OAuth error: typed errors keep their code, anything unknown becomes `server_error`. */
 export function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error;
-  const parsed = bodyParserError(error);
+  const parsed = clientInputError(error);
   if (parsed !== undefined) return parsed;
   if (error instanceof StorageUnavailableError)
     return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable');

@@ -193,6 +193,18 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
       expect(h.logs.lines.some((l) => l.includes('callback on corp for a leg of github'))).toBe(true);
     });
 
+    it('deletes leg 1 tokens when the required leg 2 fails', async () => {
+      const fc = await registeredClient(h);
+      const storage = h.storage as RecordingStorage;
+      storage.sessionIds.clear();
+      h.idps['github']!.setFaults({ token_status: 502 });
+      const run = await runChain(fc);
+      expectErrorRedirect(run, 'temporarily_unavailable', h.issuer);
+      const held = await storage.heldTokens();
+      expect(Object.keys(held)).toHaveLength(1);
+      expect(Object.values(held)).toEqual([[]]);
+    });
+
     it('gives exactly one success to two concurrent code redemptions, then revokes that grant', async () => {
       const fc = await registeredClient(h);
       const run = await runChain(fc);
