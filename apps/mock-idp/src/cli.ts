@@ -47,7 +47,10 @@ async function main(): Promise<number | undefined> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  process.stdout.write(`mock-idp listening on ${idp.url} (${idp.mode}, issuer ${idp.issuer})\n`);
+  // Exactly one line on stdout, for scripts that wait for it.
+  process.stdout.write(`mock-idp listening on ${idp.url}\n`);
+  if (idp.issuer !== idp.url)
+    stderrLogger.warn({ issuer: idp.issuer, url: idp.url }, 'issuer differs from the served URL');
   return undefined;
 }
 

@@ -43,6 +43,17 @@ describe('parseCliArgs', () => {
   });
 
   it.each([
+    [['--mode', 'oidc', '--client-id', 'x'], /--issuer is required/],
+    [
+      ['--issuer', 'http://127.0.0.1:0', '--mode', 'saml', '--client-id', 'x'],
+      /--mode must be oidc or oauth2/,
+    ],
+    [['--issuer', 'http://127.0.0.1:0', '--mode', 'oidc'], /--client-id is required/],
+  ])('rejects missing or bad required flags %j', (args, message) => {
+    expect(() => parseCliArgs(args)).toThrow(message);
+  });
+
+  it.each([
     [['--access-token-ttl', '0'], /positive integer/],
     [['--access-token-ttl', '1.5'], /positive integer/],
     [['--access-token-ttl', '-3'], /.+/],
