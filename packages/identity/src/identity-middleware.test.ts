@@ -1,7 +1,8 @@
 import { createMemoryStorage, type Storage } from '@auth/storage';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdentityMiddleware } from './identity-middleware.js';
+import { IdentityOptionsError } from './errors.js';
+import { createIdentityMiddleware, isIdentityMiddleware } from './identity-middleware.js';
 import { startApp } from './test-support/http-app.js';
 import { startJwksServer, type TestJwksServer } from './test-support/jwks-server.js';
 import {
@@ -193,5 +194,41 @@ describe('identity middleware over real HTTP (RFC 6750 §3, RFC 9068 §4)', () =
       expect(result.status).toBe(401);
       expect(result.body['error']).toBe('invalid_token');
     }
+  });
+});
+
+describe('createIdentityMiddleware options', () => {
+  const base = {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    jwks: { keys: [] },
+    resourceMetadataUrl: RESOURCE_METADATA,
+  };
+
+  const storage = createMemoryStorage();
+  afterAll(() => storage.close());
+
+  it('refuses refreshProviders without an upstream client to refresh with, at creation', () => {
+    expect(() => createIdentityMiddleware({ ...base, storage, refreshProviders: ['corp'] })).toThrow(
+      new IdentityOptionsError('refreshProviders: no upstream client for corp'),
+    );
+    expect(() => createIdentityMiddleware({ ...base, storage, refreshProviders: [''] })).toThrow(
+      new IdentityOptionsError('refreshProviders must be an array of provider names'),
+    );
+    expect(() =>
+      createIdentityMiddleware({
+        ...base,
+        storage,
+        upstreamClients: { corp: { refresh: () => Promise.reject(new Error('unused')) } },
+        refreshProviders: ['corp'],
+      }),
+    ).not.toThrow();
+  });
+
+  it('marks its handlers for start-up wiring checks', () => {
+    const handler = createIdentityMiddleware({ ...base, storage });
+    expect(isIdentityMiddleware(handler)).toBe(true);
+    expect(isIdentityMiddleware(() => {})).toBe(false);
+    expect(isIdentityMiddleware(undefined)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import {
   type AuthenticatorOptions,
   createAuthenticator,
 } from './authenticator.js';
+import { IdentityOptionsError } from './errors.js';
 import type { Identity } from './identity.js';
 
 declare global {
@@ -30,7 +31,19 @@ export type IdentityMiddlewareOptions = (AuthenticatorOptions | { authenticator:
 export function createIdentityMiddleware(options: IdentityMiddlewareOptions): RequestHandler {
   const authenticator = 'authenticator' in options ? options.authenticator : createAuthenticator(options);
   const perRequest: AuthenticateOptions = {};
-  if (options.refreshProviders !== undefined) perRequest.refreshProviders = [...options.refreshProviders];
+  if (options.refreshProviders !== undefined) {
+    const providers = options.refreshProviders;
+    if (!Array.isArray(providers) || !providers.every((p) => typeof p === 'string' && p !== '')) {
+      throw new IdentityOptionsError('refreshProviders must be an array of provider names');
+    }
+    if (!('authenticator' in options)) {
+      const missing = providers.filter((p) => options.upstreamClients?.[p] === undefined);
+      if (missing.length > 0) {
+        throw new IdentityOptionsError(`refreshProviders: no upstream client for ${missing.join(', ')}`);
+      }
+    }
+    perRequest.refreshProviders = [...providers];
+  }
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     authenticator.authenticate({ authorization: req.headers.authorization }, perRequest).then((result) => {

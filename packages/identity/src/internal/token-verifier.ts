@@ -117,7 +117,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const payload = verified.payload as Record<string, unknown>;
     checkClaimTypes(payload);
-    const claims = Object.freeze({ ...payload }) as Readonly<AccessTokenClaims>;
+    const copy = { ...payload };
+    if (Array.isArray(copy['aud'])) copy['aud'] = Object.freeze([...copy['aud']]);
+    const claims = Object.freeze(copy) as Readonly<AccessTokenClaims>;
     const entry: VerifiedToken = {
       claims,
       scopes: Object.freeze((claims.scope ?? '').split(' ').filter((s) => s !== '')),
