@@ -371,6 +371,25 @@ describe('redis: encryption at rest and hashed secrets', () => {
     await expect(plain.getUpstreamTokens(written.sid, 'corp')).rejects.toBeInstanceOf(StorageDecryptionError);
   });
 
+  it('reads records written under a previous key after key rotation, and writes with the new one', async () => {
+    const keyPrefix = prefix();
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const written = await writeEverything(store({ keyPrefix, encryptionKey: oldKey }));
+    const rotated = createRedisStorage({
+      client: shared,
+      keyPrefix,
+      encryptionKey: newKey,
+      previousEncryptionKeys: [oldKey],
+    });
+    expect(await rotated.getAllUpstreamTokens(written.sid)).toEqual({ corp: written.tokens });
+    await rotated.storeUpstreamTokens(written.sid, 'github', written.tokens);
+    const newOnly = store({ keyPrefix, encryptionKey: newKey });
+    expect(await newOnly.getUpstreamTokens(written.sid, 'github')).toEqual(written.tokens);
+    await expect(newOnly.getUpstreamTokens(written.sid, 'corp')).rejects.toBeInstanceOf(
+      StorageDecryptionError,
+    );
+  });
+
   it('an encrypted value copied under another session or provider does not decrypt (AAD binding)', async () => {
     const keyPrefix = prefix();
     const storage = store({ keyPrefix, encryptionKey: randomBytes(32) });

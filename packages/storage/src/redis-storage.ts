@@ -32,6 +32,8 @@ export interface RedisStorageOptions {
   keyPrefix: string;
   /** 32 bytes: AES-256-GCM encryption of every stored record. */
   encryptionKey?: Buffer;
+  /** Former encryption keys, still accepted for reading (key rotation); new writes use `encryptionKey`. */
+  previousEncryptionKeys?: Buffer[];
   /** Every operation rejects with `StorageUnavailableError` after this many ms. Default 2000. */
   commandTimeoutMs?: number;
   logger?: StorageLogger;
@@ -56,7 +58,7 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     throw new InvalidStorageArgumentError('createRedisStorage needs an options object');
   }
   const keys = createRedisKeys(options.keyPrefix);
-  const codec = createRecordCodec(options.encryptionKey);
+  const codec = createRecordCodec(options.encryptionKey, options.previousEncryptionKeys);
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const timeoutMs = options.commandTimeoutMs ?? 2000;

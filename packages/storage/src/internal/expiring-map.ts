@@ -54,6 +54,8 @@ export class ExpiringMap<K, V> {
     this.#entries.delete(key);
     const maxSize = this.#options.maxSize;
     if (maxSize !== undefined) {
+      // Expired entries go first (off the heap), so the bound never evicts a live entry while dead ones hold space.
+      if (this.#entries.size >= maxSize) this.sweep(Number.POSITIVE_INFINITY);
       while (this.#entries.size >= maxSize) {
         const oldest = this.#entries.entries().next();
         if (oldest.done) break;

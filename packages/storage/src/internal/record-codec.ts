@@ -15,11 +15,27 @@ export interface RecordCodec {
   decode<T>(stored: string, aad: string): T;
 }
 
-export function createRecordCodec(encryptionKey: Buffer | undefined): RecordCodec {
-  if (encryptionKey !== undefined && (!Buffer.isBuffer(encryptionKey) || encryptionKey.length !== 32)) {
-    throw new InvalidStorageArgumentError('encryptionKey must be a 32-byte Buffer (AES-256-GCM)');
+function checkKey(value: unknown, name: string): Buffer {
+  if (!Buffer.isBuffer(value) || value.length !== 32) {
+    throw new InvalidStorageArgumentError(`${name} must be a 32-byte Buffer (AES-256-GCM)`);
   }
-  const key = encryptionKey === undefined ? undefined : Buffer.from(encryptionKey);
+  return Buffer.from(value);
+}
+
+/**
+ * `encryptionKey` encrypts; it and then `previousKeys` are tried to decrypt, so a key
+ * can be rotated while records written under the old one are still read.
+ */
+export function createRecordCodec(
+  encryptionKey: Buffer | undefined,
+  previousKeys: Buffer[] = [],
+): RecordCodec {
+  const key = encryptionKey === undefined ? undefined : checkKey(encryptionKey, 'encryptionKey');
+  if (key === undefined && previousKeys.length > 0) {
+    throw new InvalidStorageArgumentError('previousEncryptionKeys need an encryptionKey');
+  }
+  const decryptionKeys =
+    key === undefined ? [] : [key, ...previousKeys.map((k) => checkKey(k, 'previousEncryptionKeys[]'))];
 
   const parse = <T>(json: string): T => {
     try {
@@ -51,18 +67,23 @@ export function createRecordCodec(encryptionKey: Buffer | undefined): RecordCode
         throw new StorageDecryptionError('a stored record is not encrypted although encryptionKey is set');
       const raw = Buffer.from(stored.slice(ENCRYPTED_PREFIX.length), 'base64');
       if (raw.length < IV_BYTES + TAG_BYTES) throw new StorageDecryptionError('a stored record is truncated');
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-        decipher.setAAD(Buffer.from(aad, 'utf8'));
-        decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        const json = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+      let lastError: unknown;
+      for (const candidate of decryptionKeys) {
+        let json: Buffer;
+        try {
+          const decipher = createDecipheriv('aes-256-gcm', candidate, raw.subarray(0, IV_BYTES));
+          decipher.setAAD(Buffer.from(aad, 'utf8'));
+          decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+          json = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+        } catch (error) {
+          lastError = error;
+          continue;
+        }
         return parse<T>(json.toString('utf8'));
-      } catch (cause) {
-        if (cause instanceof CorruptRecordError) throw cause;
-        throw new StorageDecryptionError('a stored record could not be decrypted (wrong key or tampered)', {
-          cause,
-        });
       }
+      throw new StorageDecryptionError('a stored record could not be decrypted (wrong key or tampered)', {
+        cause: lastError,
+      });
     },
   };
 }
