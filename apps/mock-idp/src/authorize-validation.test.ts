@@ -225,6 +225,34 @@ describe('token endpoint rules (oidc)', () => {
     });
   });
 
+  it('gives a code and a refresh token to exactly one of 20 concurrent callers', async () => {
+    const { verifier, challenge } = pkcePair();
+    const body = {
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT,
+      code: await code(challenge),
+      code_verifier: verifier,
+    };
+    const exchanges = await Promise.all(Array.from({ length: 20 }, () => token(body, basic('gw', 'sec'))));
+    expect(exchanges.map((r) => r.status).sort()).toEqual([200, ...Array(19).fill(400)]);
+    // The 19 replays revoked what the winner got (RFC 6749 §4.1.2), so refresh from a clean code.
+    const fresh = pkcePair();
+    const single = await token(
+      { ...body, code: await code(fresh.challenge), code_verifier: fresh.verifier },
+      basic('gw', 'sec'),
+    );
+    const tokens = (await single.json()) as Record<string, string>;
+    const refreshes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        token(
+          { grant_type: 'refresh_token', refresh_token: tokens['refresh_token'] ?? '' },
+          basic('gw', 'sec'),
+        ),
+      ),
+    );
+    expect(refreshes.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
   it('issues no ID token without the openid scope', async () => {
     const { verifier, challenge } = pkcePair();
     const res = await token(
