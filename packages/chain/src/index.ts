@@ -1,9 +1,9 @@
+export type { AccessTokenClaims } from './access-token-claims.js';
 export {
   type AuthorizationServer,
   type AuthorizationServerOptions,
   createAuthorizationServer,
 } from './authorization-server.js';
 export { ChainConfigurationError, type ChainConfigurationErrorCode } from './chain-configuration-error.js';
-export type { AccessTokenClaims } from './internal/token-issuer.js';
 export { type Logger, silentLogger } from './logger.js';
 export { OAuthError, type OAuthErrorCode, type OAuthErrorOptions } from './oauth-error.js';

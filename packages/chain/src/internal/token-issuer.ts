@@ -1,21 +1,9 @@
 import type { User } from '@auth/storage';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { AccessTokenClaims } from '../access-token-claims.js';
 import { OAuthError } from '../oauth-error.js';
 import { randomToken } from './crypto.js';
 import type { SigningKeys } from './signing-keys.js';
-
-/** Claims of the access tokens this server issues (RFC 9068 §2.2, plus `tsid`). */
-export interface AccessTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  aud: string | string[];
-  client_id: string;
-  scope: string;
-  iat: number;
-  exp: number;
-  jti: string;
-  tsid: string;
-}
 
 export interface AccessTokenInput {
   userId: string;

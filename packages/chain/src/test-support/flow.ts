@@ -77,7 +77,12 @@ export function expectErrorRedirect(run: ChainRun, error: string, issuer: string
   expect(run.callback.searchParams.get('code')).toBeNull();
 }
 
+/**
+ * No log line holds a token, code or secret: the given values, the configured secrets, and
+ * anything an IdP issued (every mock IdP code and token starts with its `tokenPrefix`).
+ */
 export function expectNoLeaks(h: Harness, values: Iterable<string | undefined>): void {
   const list = [...values].filter((v): v is string => typeof v === 'string');
-  expect(h.logs.leaks([...list, ...h.secrets])).toEqual([]);
+  const prefixes = Object.values(h.idps).map((idp) => idp.tokenPrefix);
+  expect(h.logs.leaks([...list, ...h.secrets, ...prefixes])).toEqual([]);
 }
