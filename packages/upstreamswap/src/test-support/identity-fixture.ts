@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
+import type { UpstreamClient } from '@auth/upstream';
 import type { RequestHandler } from 'express';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
@@ -9,7 +10,12 @@ export const AUDIENCE = 'http://127.0.0.1:8080/mcp';
 export const RESOURCE_METADATA = 'http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp';
 
 /** A real identity middleware with a key of its own, and a way to mint its access tokens. */
-export async function identityFixture(storage: Storage): Promise<{
+export async function identityFixture(
+  storage: Storage,
+  refresh:
+    | { upstreamClients: Record<string, UpstreamClient>; refreshProviders: string[] }
+    | undefined = undefined,
+): Promise<{
   identity: RequestHandler;
   mint(sessionId: string): Promise<string>;
 }> {
@@ -22,6 +28,7 @@ export async function identityFixture(storage: Storage): Promise<{
     jwks: { keys: [jwk] },
     storage,
     resourceMetadataUrl: RESOURCE_METADATA,
+    ...refresh,
   });
   return {
     identity,
