@@ -83,6 +83,21 @@ describe('chain failures (SPEC §6)', () => {
     }
   }
 
+  it('an abandoned chain keeps its upstream tokens only as long as the chain could finish', async () => {
+    const fc = await registeredClient(h);
+    storage.sessionIds.clear();
+    const started = Date.now();
+    // The browser never comes back from the second IdP.
+    const run = await runChain(fc, {}, { stopAt: h.idps['second']!.url });
+    expect(run.callback.href.startsWith(h.idps['second']!.url)).toBe(true);
+    const [sessionId] = [...storage.sessionIds];
+    const held = await storage.getAllUpstreamTokens(sessionId!);
+    expect(Object.keys(held)).toEqual(['first']);
+    const until = held['first']!.sessionExpiresAt!;
+    expect(until).toBeGreaterThan(started);
+    expect(until).toBeLessThanOrEqual(Date.now() + (600 + 60) * 1000);
+  });
+
   it('recovers once the fault is cleared', async () => {
     const fc = await registeredClient(h);
     const run = await login(fc);

@@ -226,6 +226,50 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     expect(still.status).toBe(200);
   });
 
+  it('narrows the audience with resource at the token endpoint (RFC 8707 §2.2), never widens it', async () => {
+    const fc = await registeredClient(h);
+    const corp = h.resource('/mcp/corp');
+    const github = h.resource('/mcp/github');
+    const run = await login(fc, {}, { resource: corp });
+    expect(decodeJwt(run.tokens.access_token).aud).toBe(corp);
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      client_id: fc.client.client_id,
+      refresh_token: run.tokens.refresh_token!,
+      resource: github,
+    });
+    const body = await json(refreshed);
+    expect(decodeJwt(body['access_token'] as string).aud).toBe(github);
+    const unknown = await token({
+      grant_type: 'refresh_token',
+      client_id: fc.client.client_id,
+      refresh_token: body['refresh_token'] as string,
+      resource: 'https://evil.example/',
+    });
+    expect((await json(unknown))['error']).toBe('invalid_target');
+
+    const bound = await runChain(fc, { resource: github });
+    const wider = await token({
+      grant_type: 'authorization_code',
+      client_id: fc.client.client_id,
+      code: bound.callback.searchParams.get('code')!,
+      code_verifier: bound.request.verifier,
+      redirect_uri: bound.request.redirectUri,
+      resource: corp,
+    });
+    expect((await json(wider))['error']).toBe('invalid_target');
+  });
+
+  it('extends the session upstream tokens to the grant end at redemption', async () => {
+    const fc = await registeredClient(h);
+    const run = await login(fc);
+    const tsid = decodeJwt(run.tokens.access_token)['tsid'] as string;
+    const held = await h.storage.getAllUpstreamTokens(tsid);
+    for (const tokens of Object.values(held)) {
+      expect(tokens.sessionExpiresAt).toBeGreaterThan(Date.now() + 6 * 86400 * 1000);
+    }
+  });
+
   it('issues no refresh token to a client registered without the refresh_token grant', async () => {
     const fc = await registeredClient(h, { grant_types: ['authorization_code'] });
     const run = await login(fc, { scope: 'openid offline_access' });

@@ -265,17 +265,16 @@ export async function completeLeg(
   try {
     const userId = await resolveUser(ctx, state, name, result.identity);
     const now = ctx.now();
-    const lifetimes = ctx.config.tokenLifetimes;
-    const grantLifetime = state.request.scope.includes('offline_access')
-      ? lifetimes.refreshToken
-      : lifetimes.accessToken;
+    // Until the code is redeemed the entry lives only as long as the chain can still finish,
+    // so an abandoned chain leaves nothing behind; redemption extends it to the grant's end.
+    const chainEnd = now + (ctx.pendingLifetime + ctx.config.tokenLifetimes.authorizationCode) * 1000;
     const tokens: UpstreamTokens = {
       accessToken: result.tokens.accessToken,
       tokenType: result.tokens.tokenType,
       userId,
       upstreamSubject: result.identity.subject,
       clientId: state.request.clientId,
-      sessionExpiresAt: now + (grantLifetime + lifetimes.authorizationCode) * 1000,
+      sessionExpiresAt: chainEnd,
       ...(result.tokens.refreshToken === undefined ? {} : { refreshToken: result.tokens.refreshToken }),
       ...(result.tokens.idToken === undefined ? {} : { idToken: result.tokens.idToken }),
       ...(result.tokens.expiresAt === undefined ? {} : { expiresAt: result.tokens.expiresAt }),

@@ -44,6 +44,16 @@ interface TokenResponse {
   id_token?: string;
 }
 
+/** RFC 8707 §2.2: resources at the token endpoint may only narrow what was granted. */
+function resourcesAllowed(
+  ctx: ServerContext,
+  requested: readonly string[],
+  granted: readonly string[],
+): boolean {
+  const allowed = granted.length > 0 ? granted : ctx.resources;
+  return requested.every((r) => allowed.includes(r));
+}
+
 function refreshAllowed(client: OAuthClient, scope: readonly string[]): boolean {
   return scope.includes('offline_access') && client.grantTypes.includes('refresh_token');
 }
@@ -63,7 +73,7 @@ async function authorizationCodeGrant(
   const code = params.required('code', 512);
   const redirectUri = params.optional('redirect_uri', 2048);
   const verifier = params.optional('code_verifier', 256);
-  const resource = params.all('resource', 2048);
+  const resource = [...new Set(params.all('resource', 2048))];
   const result = await ctx.storage.consumeAuthorizationCode(code);
   if (result.status === 'unknown') throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   const record = result.record;
@@ -84,7 +94,7 @@ async function authorizationCodeGrant(
             ? 'code_verifier missing or malformed'
             : !safeEqual(s256(verifier), record.codeChallenge)
               ? 'PKCE verification failed'
-              : resource.some((r) => !record.resource.includes(r)) && record.resource.length > 0
+              : !resourcesAllowed(ctx, resource, record.resource)
                 ? 'resource not bound to the code'
                 : undefined;
   if (problem !== undefined) {
@@ -109,6 +119,7 @@ async function authorizationCodeGrant(
   };
   const refreshToken = withRefresh ? randomToken() : undefined;
   await ctx.storage.saveGrant(grant, refreshToken);
+  await extendUpstreamTokens(ctx, grant);
   // A concurrent replay may have revoked the grant before it was saved: the replay marker
   // tells, and the grant is revoked again so it cannot survive (RFC 9700 §4.14 spirit).
   const marker = await ctx.storage.tryAcquireLock(`code-replay:${record.grantId}`, REPLAY_MARKER_TTL_MS);
@@ -119,12 +130,25 @@ async function authorizationCodeGrant(
       record.sessionId,
       'authorization code reused concurrently',
     );
-  const response = await tokenResponse(ctx, grant, record.scope, refreshToken, record.nonce);
+  const response = await tokenResponse(ctx, grant, record.scope, refreshToken, record.nonce, resource);
   ctx.logger.info(
     { event: 'token.issued', grant: 'authorization_code', clientId: client.clientId },
     'tokens issued',
   );
   return response;
+}
+
+/** The session's upstream tokens now live as long as the grant (they lived as long as the chain). */
+async function extendUpstreamTokens(ctx: ServerContext, grant: Grant): Promise<void> {
+  const held = await ctx.storage.getAllUpstreamTokens(grant.sessionId);
+  await Promise.all(
+    Object.entries(held).map(([provider, tokens]) =>
+      ctx.storage.storeUpstreamTokens(grant.sessionId, provider, {
+        ...tokens,
+        sessionExpiresAt: grant.expiresAt,
+      }),
+    ),
+  );
 }
 
 async function tokenResponse(
@@ -133,12 +157,13 @@ async function tokenResponse(
   scope: readonly string[],
   refreshToken: string | undefined,
   nonce: string | undefined,
+  resource: readonly string[],
 ): Promise<TokenResponse> {
   const access = await ctx.tokens.issueAccessToken({
     userId: grant.userId,
     clientId: grant.clientId,
     scope,
-    resource: grant.resource,
+    resource: resource.length > 0 ? resource : grant.resource,
     sessionId: grant.sessionId,
     authTime: grant.authTime,
   });
@@ -170,6 +195,7 @@ async function refreshTokenGrant(
 ): Promise<TokenResponse> {
   const presented = params.required('refresh_token', 512);
   const requestedScope = params.optional('scope', 2048);
+  const resource = [...new Set(params.all('resource', 2048))];
   if (!client.grantTypes.includes('refresh_token'))
     throw new OAuthError('unauthorized_client', 'the client may not use refresh tokens');
   const invalid = (detail: string) =>
@@ -180,6 +206,8 @@ async function refreshTokenGrant(
   const scope = requestedScope === undefined ? found.scope : parseScope(requestedScope);
   if (scope.some((s) => !found.scope.includes(s)))
     throw new OAuthError('invalid_scope', 'the requested scope exceeds the grant');
+  if (!resourcesAllowed(ctx, resource, found.resource))
+    throw new OAuthError('invalid_target', 'the resource was not granted');
   const next = randomToken();
   const result = await ctx.storage.rotateRefreshToken(presented, next);
   if (result.status === 'invalid') throw invalid('refresh token not current');
@@ -196,7 +224,7 @@ async function refreshTokenGrant(
     await ctx.storage.revokeGrant(result.grant.grantId);
     throw invalid('grant expired');
   }
-  const response = await tokenResponse(ctx, result.grant, scope, next, undefined);
+  const response = await tokenResponse(ctx, result.grant, scope, next, undefined, resource);
   ctx.logger.info(
     { event: 'token.issued', grant: 'refresh_token', clientId: client.clientId },
     'tokens refreshed',
