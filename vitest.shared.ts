@@ -6,8 +6,10 @@ import { defineProject } from 'vitest/config';
  */
 export function project(name: string, overrides: { testTimeout?: number; include?: string[] } = {}) {
   return defineProject({
-    resolve: { conditions: ['dev-source', 'module', 'node', 'import', 'default'] },
-    ssr: { resolve: { conditions: ['dev-source', 'node', 'import', 'default'] } },
+    resolve: { conditions: ['dev-source', 'module', 'node', 'development|production'] },
+    // Vitest hands these to its workers as `node --conditions`: listing `import` there would make
+    // CommonJS `require` calls (express's `is-promise`) load ESM builds. Vite adds import/default itself.
+    ssr: { resolve: { conditions: ['dev-source', 'node', 'development|production'] } },
     test: {
       name,
       environment: 'node',
