@@ -61,7 +61,7 @@ function everyMethod(storage: Storage, sid: string): Array<[string, () => Promis
 }
 
 /** Runs every method at once; each must reject with StorageUnavailableError within the bound. */
-async function expectAllUnavailable(storage: Storage, sid: string): Promise<void> {
+async function expectAllUnavailable(storage: Storage, sid: string): Promise<unknown[]> {
   const outcomes = await Promise.all(
     everyMethod(storage, sid).map(async ([name, call]) => {
       const started = performance.now();
@@ -77,6 +77,14 @@ async function expectAllUnavailable(storage: Storage, sid: string): Promise<void
     expect(error, `${name} must reject`).toBeInstanceOf(StorageUnavailableError);
     expect(elapsed, `${name} took ${Math.round(elapsed)} ms`).toBeLessThan(BOUND_MS);
   }
+  return outcomes.map(({ error }) => error);
+}
+
+/** Every message of an error and its causes. */
+function messages(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
+  return parts.join(' | ');
 }
 
 async function waitUntilUsable(storage: Storage): Promise<void> {
@@ -94,10 +102,14 @@ async function waitUntilUsable(storage: Storage): Promise<void> {
 
 describe('redis outage (SPEC §3): typed errors within a bounded time, then recovery', () => {
   it('a store with its own client (url): every method rejects while Redis is down, and works once it is back', async () => {
+    const logLines: string[] = [];
+    const log = (obj: object, msg?: string) => logLines.push(JSON.stringify({ obj, msg }));
+    const logger = { debug: log, info: log, warn: log, error: log };
     const storage = createRedisStorage({
       url: server.url,
       keyPrefix: 'outage-own:',
       commandTimeoutMs: TIMEOUT_MS,
+      logger,
     });
     const sid = randomUUID();
     const tokens = upstreamTokensFixture();
@@ -105,8 +117,18 @@ describe('redis outage (SPEC §3): typed errors within a bounded time, then reco
     expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp: tokens });
 
     await server.stop();
-    await expectAllUnavailable(storage, sid);
-    await expectAllUnavailable(storage, sid); // still typed on repeated calls, never "not found"
+    const errors = await expectAllUnavailable(storage, sid);
+    errors.push(...(await expectAllUnavailable(storage, sid))); // still typed on repeated calls, never "not found"
+    const said = [...logLines, ...errors.map(messages)].join('\n');
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const secret of [
+      tokens.accessToken,
+      tokens.refreshToken as string,
+      tokens.idToken as string,
+      's3cret',
+    ]) {
+      expect(said.includes(secret)).toBe(false);
+    }
 
     await server.restart();
     await waitUntilUsable(storage);

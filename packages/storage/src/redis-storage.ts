@@ -41,6 +41,8 @@ export interface RedisStorageOptions {
   now?: () => number;
 }
 
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
 
 interface StoredClient {
@@ -94,28 +96,38 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
   }
   let closed = false;
 
+  let lastWarningAt = Number.NEGATIVE_INFINITY;
+  /** A typed error for a failed operation; logged at warn at most every 5 s, at debug otherwise. */
+  const unavailable = (operation: string, message: string, cause?: unknown): StorageUnavailableError => {
+    const entry = { operation, err: { message: message.slice(0, 200) } };
+    const at = Date.now();
+    if (at - lastWarningAt >= 5000) {
+      lastWarningAt = at;
+      logger.warn(entry, 'redis unavailable');
+    } else {
+      logger.debug(entry, 'redis unavailable');
+    }
+    return new StorageUnavailableError(`Redis unavailable: ${message} (${operation})`, { cause });
+  };
+
   /** Runs one Redis operation, bounded in time; every failure becomes `StorageUnavailableError`. */
   const run = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     if (closed) throw new StorageUnavailableError('the storage is closed');
     if (client.status === 'end' || client.status === 'reconnecting') {
-      throw new StorageUnavailableError(`Redis is not connected (${operation})`);
+      throw unavailable(operation, 'not connected');
     }
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new StorageUnavailableError(`Redis did not answer within ${timeoutMs} ms (${operation})`)),
-        timeoutMs,
-      );
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
       timer.unref();
     });
     try {
-      return await Promise.race([fn(), timeout]);
+      const result = await Promise.race([fn(), timeout]);
+      if (result === TIMED_OUT) throw unavailable(operation, `no answer within ${timeoutMs} ms`);
+      return result;
     } catch (error) {
       if (error instanceof StorageError) throw error;
-      const message = error instanceof Error ? error.message : 'unknown error';
-      logger.warn({ operation, err: { message: message.slice(0, 200) } }, 'redis operation failed');
-      throw new StorageUnavailableError(`Redis operation failed (${operation})`, { cause: error });
+      throw unavailable(operation, 'command failed', error);
     } finally {
       clearTimeout(timer);
     }

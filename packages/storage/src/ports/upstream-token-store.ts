@@ -16,6 +16,12 @@ export interface UpstreamTokens {
    */
   sessionExpiresAt?: number;
   scope?: string;
+  /**
+   * When the gateway obtained this access token (epoch ms), if known. Refresh on read uses it
+   * to tell a token about to expire from one that is merely short-lived (an upstream whose
+   * tokens live less than the refresh skew), so a fresh token is not refreshed again at once.
+   */
+  obtainedAt?: number;
   /** Internal user id of the gateway. */
   userId: string;
   /** The subject the upstream IdP gave this user. */
