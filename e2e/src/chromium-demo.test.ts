@@ -1,0 +1,132 @@
+import { startDemoClient } from '@auth/server/demo';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopAll } from './support/process.js';
+import { SecretsSeen } from './support/secrets.js';
+import { freePort, type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * SPEC §11: one headless Chromium run of the demo flow. The demo client page
+ * (`startDemoClient`) is a registered, untrusted client, so the consent page shows.
+ */
+describe('headless Chromium through the demo: consent, corp login, github login, both backends', () => {
+  let stack: Stack;
+  let client: Awaited<ReturnType<typeof startDemoClient>>;
+  let browser: Browser;
+  const secrets = new SecretsSeen();
+
+  beforeAll(async () => {
+    const clientPort = await freePort();
+    stack = await startStack({
+      clients: [
+        {
+          client_id: 'demo',
+          client_name: 'Gateway demo page',
+          redirect_uris: [`http://127.0.0.1:${clientPort}/callback`],
+          trusted: false,
+        },
+      ],
+    });
+    for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
+    client = await startDemoClient({
+      gatewayUrl: stack.issuer,
+      clientId: 'demo',
+      port: clientPort,
+      routes: ['/mcp/corp', '/mcp/github'],
+    });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await client?.close();
+    await stack?.stop();
+    await stopAll();
+  });
+
+  it('clicks through the whole chain and ends on the page showing both backends answered 200 with their own credential', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const visited: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) visited.push(frame.url());
+    });
+
+    await page.goto(client.url);
+    await page.click('#login');
+
+    // Consent (SPEC §5.3): names the client, the redirect host and the upstreams in order.
+    const allow = page.locator('button[name="decision"][value="allow"]');
+    await allow.waitFor();
+    expect(page.url().startsWith(`${stack.issuer}/oauth/authorize`)).toBe(true);
+    const consent = await page.textContent('body');
+    expect(consent).toContain('Gateway demo page');
+    expect(consent).toMatch(/corp[\s\S]*github/);
+    await allow.click();
+
+    // corp (OIDC) login form.
+    await page.waitForURL((url) => url.href.startsWith(`${stack.corp.url}/authorize`));
+    await page.fill('input[name="username"]', 'erin');
+    await page.click('button[type="submit"]');
+
+    // github (OAuth 2.0) login form.
+    await page.waitForURL((url) => url.href.startsWith(`${stack.github.url}/login/oauth/authorize`));
+    await page.fill('input[name="username"]', 'erin');
+    await page.click('button[type="submit"]');
+
+    await page.waitForURL((url) => url.href.startsWith(`${client.url}/callback`));
+    await page.locator('#result').waitFor();
+    expect(await page.textContent('h1')).toBe('Signed in');
+    expect(await page.textContent('#result')).toContain('HTTP 200');
+
+    const sections = await page.$$eval('h2', (headings) =>
+      headings.map((h) => ({ title: h.textContent ?? '', pre: h.nextElementSibling?.textContent ?? '' })),
+    );
+    expect(sections.map((s) => s.title)).toEqual(['/mcp/corp → 200', '/mcp/github → 200']);
+    const corp = JSON.parse(sections[0]!.pre) as Record<string, string>;
+    const github = JSON.parse(sections[1]!.pre) as Record<string, string>;
+    expect(corp['backend']).toBe('corp-backend');
+    expect(corp['authorization']).toMatch(/^Bearer midp/); // a mock IdP token (masked), not the gateway JWT (eyJ…)
+    expect(corp['x-upstream-token']).toBeUndefined();
+    expect(github['backend']).toBe('github-backend');
+    expect(github['x-upstream-token']).toMatch(/^midp/);
+    expect(github['authorization']).toBeUndefined();
+
+    // The browser went client → gateway → corp → gateway → github → gateway → client.
+    const hosts = visited.map((url) => new URL(url).origin);
+    const order = hosts.filter((origin, i) => origin !== hosts[i - 1]);
+    expect(order).toEqual([client.url, stack.issuer, stack.corp.url, stack.github.url, client.url]);
+
+    // What the backends really received: each its own IdP's token, accepted there for erin.
+    const corpHeader = stack.corpBackend.received.at(-1)?.headers['authorization'] as string;
+    const githubHeader = stack.githubBackend.received.at(-1)?.headers['x-upstream-token'] as string;
+    secrets.add('corp upstream access token', corpHeader);
+    secrets.add('github upstream access token', githubHeader);
+    const userinfo = await fetch(`${stack.corp.url}/userinfo`, { headers: { authorization: corpHeader } });
+    expect(((await userinfo.json()) as { sub: string }).sub).toBe('erin');
+    const user = await fetch(`${stack.github.url}/user`, {
+      headers: { authorization: `token ${githubHeader}` },
+    });
+    expect(((await user.json()) as { login: string }).login).toBe('erin');
+    await context.close();
+  });
+
+  it('no upstream token or secret of the run appears in the gateway logs', async () => {
+    expect(await stack.gateways[0]!.stop()).toBe(0);
+    secrets.expectAbsentFrom(stack.gatewayOutput(), 'the gateway output');
+  });
+});

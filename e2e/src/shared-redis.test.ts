@@ -1,0 +1,141 @@
+import { startRedisServer, type TestRedisServer } from '@auth/storage/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GatewayLogin, loginThroughGateway } from './support/login.js';
+import { stopAll } from './support/process.js';
+import { SecretsSeen } from './support/secrets.js';
+import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  params: Record<string, unknown>;
+}
+
+async function refreshGrants(idpUrl: string, tokenPath: string): Promise<number> {
+  const log = (await (await fetch(`${idpUrl}/_mock/requests`)).json()) as LoggedRequest[];
+  return log.filter((r) => r.path === tokenPath && r.params['grant_type'] === 'refresh_token').length;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Issue 6 "It must show" 3 (the two-process part): two gateway processes share one
+ * redis-server and one signing key file.
+ *
+ * The gateway refreshes an upstream token that expires within 30 s (`refreshSkewSeconds`,
+ * not configurable from the gateway's config), so the mock IdPs issue 38 s tokens: they
+ * are "about to expire" 8 s after login, and the refreshed ones are not for another 8 s.
+ * With a lifetime below the skew (e.g. `--access-token-ttl 2`) every freshly refreshed
+ * token is at once due again and 50 concurrent requests cause several refreshes: reported
+ * as a bug in `@auth/identity`, kept out of this suite while it is red.
+ */
+describe('two gateway processes sharing Redis', () => {
+  let redis: TestRedisServer;
+  let stack: Stack;
+  let login: GatewayLogin;
+  const secrets = new SecretsSeen();
+  const TTL = 38;
+  const SKEW = 30;
+  let loggedInAt = 0;
+  /** Waits until the upstream tokens issued at login are inside the gateway's refresh window. */
+  const untilDue = () => sleep(Math.max(0, loggedInAt + (TTL - SKEW) * 1000 + 500 - Date.now()));
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    stack = await startStack({
+      gateways: 2,
+      redisUrl: redis.url,
+      signingKey: true,
+      corpAccessTokenTtl: TTL,
+      githubAccessTokenTtl: TTL,
+    });
+    login = await loginThroughGateway(stack.issuer, { username: 'dave' });
+    loggedInAt = Date.now(); // every upstream token was issued before this instant
+    secrets.add('gateway access_token', login.tokens.access_token);
+    secrets.add('gateway refresh_token', login.tokens.refresh_token);
+    secrets.add('gateway code', login.code);
+    for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await stopAll();
+    await redis?.stop();
+  });
+
+  it('both processes publish the same signing key, and each is ready on Redis', async () => {
+    const [one, two] = await Promise.all(
+      stack.gatewayUrls.map(async (url) => (await fetch(`${url}/.well-known/jwks.json`)).json()),
+    );
+    expect(two).toEqual(one);
+    for (const url of stack.gatewayUrls) expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it('once the corp token is due for refresh, 50 concurrent requests over both gateways all succeed with ONE refresh at the IdP', async () => {
+    await untilDue();
+    const cleared = await fetch(`${stack.corp.url}/_mock/requests`, { method: 'DELETE' });
+    expect(cleared.status).toBe(204);
+
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const response = await fetch(`${stack.gatewayUrls[i % 2]}/mcp/corp/call-${i}`, {
+          headers: { authorization: `Bearer ${login.tokens.access_token}` },
+        });
+        const body = (await response.json()) as { headers?: Record<string, string> };
+        return { status: response.status, upstream: body.headers?.['authorization'] };
+      }),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
+    expect(await refreshGrants(stack.corp.url, '/token')).toBe(1);
+
+    // Every request, on either process, carried the one refreshed token, which the IdP accepts.
+    const tokens = new Set(answers.map((a) => a.upstream));
+    expect(tokens.size).toBe(1);
+    const [upstream] = [...tokens];
+    secrets.add('refreshed corp upstream access token', upstream);
+    const userinfo = await fetch(`${stack.corp.url}/userinfo`, { headers: { authorization: upstream! } });
+    expect(userinfo.status).toBe(200);
+    // Both processes served their half.
+    const perBackendPath = stack.corpBackend.received.filter((r) => r.url.startsWith('/call-'));
+    expect(perBackendPath).toHaveLength(50);
+  });
+
+  it('invalid_grant at the github IdP once its token is due: /mcp/github answers 401 invalid_token, /mcp/corp keeps answering 200', async () => {
+    const fault = await fetch(`${stack.github.url}/_mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_error: 'invalid_grant' }),
+    });
+    expect(fault.status).toBeLessThan(300);
+    await fetch(`${stack.github.url}/_mock/requests`, { method: 'DELETE' });
+    await untilDue();
+
+    const bearer = { authorization: `Bearer ${login.tokens.access_token}` };
+    const github = await fetch(`${stack.gatewayUrls[1]}/mcp/github`, { headers: bearer });
+    expect(github.status).toBe(401);
+    const challenge = github.headers.get('www-authenticate') ?? '';
+    expect(challenge).toContain('error="invalid_token"');
+    expect(challenge).toContain('re-authentication required');
+    expect(await refreshGrants(stack.github.url, '/login/oauth/access_token')).toBe(1);
+
+    // The tokens were deleted: the other process answers 401 too, without asking the IdP again.
+    const again = await fetch(`${stack.gatewayUrls[0]}/mcp/github`, { headers: bearer });
+    expect(again.status).toBe(401);
+    expect(again.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(await refreshGrants(stack.github.url, '/login/oauth/access_token')).toBe(1);
+    expect(stack.githubBackend.received).toHaveLength(0);
+
+    for (const url of stack.gatewayUrls) {
+      const corp = await fetch(`${url}/mcp/corp`, { headers: bearer });
+      expect(corp.status, url).toBe(200);
+      const echoed = (await corp.json()) as { headers: Record<string, string> };
+      secrets.add(`corp upstream access token via ${url}`, echoed.headers['authorization']);
+    }
+  });
+
+  it('no token, code or secret of this run appears in the logs of either gateway process', async () => {
+    const codes = await Promise.all(stack.gateways.map((g) => g.stop()));
+    expect(codes).toEqual([0, 0]);
+    expect(stack.gatewayOutput()).toContain('upstream token refreshed');
+    secrets.expectAbsentFrom(stack.gatewayOutput(), 'the output of both gateways');
+  });
+});
