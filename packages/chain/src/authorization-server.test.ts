@@ -1,0 +1,88 @@
+import { type GatewayConfig, Secret } from '@auth/config';
+import { createMemoryStorage } from '@auth/storage';
+import { describe, expect, it } from 'vitest';
+import { createAuthorizationServer } from './authorization-server.js';
+
+const config = (overrides: Partial<GatewayConfig> = {}): GatewayConfig => ({
+  issuer: 'http://127.0.0.1:8080',
+  signingKeys: [],
+  tokenLifetimes: { accessToken: 3600, refreshToken: 86400, authorizationCode: 60 },
+  scopesSupported: ['openid'],
+  storage: { type: 'memory' },
+  registration: { enabled: true },
+  clients: [],
+  upstreams: [
+    {
+      name: 'corp',
+      type: 'oidc',
+      issuer: 'http://127.0.0.1:9001',
+      clientId: 'gw',
+      clientSecret: new Secret('upstream-secret'),
+      scopes: ['openid'],
+      optional: false,
+    },
+  ],
+  routes: [],
+  ...overrides,
+});
+
+describe('createAuthorizationServer options', () => {
+  it.each([
+    ['http://gateway.example.com', 'ERR_CHAIN_INVALID_ISSUER'],
+    ['https://gateway.example.com/', 'ERR_CHAIN_INVALID_ISSUER'],
+    ['https://gateway.example.com?x=1', 'ERR_CHAIN_INVALID_ISSUER'],
+    ['not a url', 'ERR_CHAIN_INVALID_ISSUER'],
+  ])('refuses the issuer %s', async (issuer, code) => {
+    await expect(
+      createAuthorizationServer({ config: config({ issuer }), storage: createMemoryStorage() }),
+    ).rejects.toMatchObject({ name: 'ChainConfigurationError', code });
+  });
+
+  it('refuses no upstream, a missing upstream client and a bad timeout', async () => {
+    const storage = createMemoryStorage();
+    await expect(
+      createAuthorizationServer({ config: config({ upstreams: [] }), storage }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CHAIN_NO_UPSTREAM',
+    });
+    await expect(
+      createAuthorizationServer({ config: config(), storage, upstreamClients: [] }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CHAIN_UPSTREAM_MISMATCH',
+    });
+    await expect(
+      createAuthorizationServer({ config: config(), storage, upstreamTimeoutMs: 0 }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CHAIN_INVALID_OPTION',
+    });
+  });
+
+  it('saves static clients at start, secret hashed, and derives the same cookie key from the same signing key', async () => {
+    const storage = createMemoryStorage();
+    const as = await createAuthorizationServer({
+      config: config({
+        clients: [
+          {
+            clientId: 'demo',
+            clientSecret: new Secret('demo-secret-value'),
+            redirectUris: ['http://127.0.0.1:8090/callback'],
+            trusted: true,
+          },
+        ],
+      }),
+      storage,
+    });
+    const client = await storage.getClient('demo');
+    expect(client).toMatchObject({
+      trusted: true,
+      static: true,
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
+    expect(JSON.stringify(client)).not.toContain('demo-secret-value');
+    expect(await storage.verifyClientSecret('demo', 'demo-secret-value')).toBe(true);
+    expect(as.metadata()['issuer']).toBe('http://127.0.0.1:8080');
+    expect(as.jwks().keys).toHaveLength(1);
+    expect(as.jwks().keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    await as.close();
+  });
+});
