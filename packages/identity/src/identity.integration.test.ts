@@ -93,6 +93,40 @@ describe('identity against a real redis-server', () => {
     expect((await storages[1]!.getUpstreamTokens(sessionId, 'corp'))?.accessToken).toBe(value);
   });
 
+  it('an upstream whose tokens live less than the skew: two bursts over two gateways, one refresh', async () => {
+    const shortLived = await startTestUpstream('corp', 'oidc', 4);
+    try {
+      await storages[0]!.storeUpstreamTokens(sessionId, 'corp', {
+        ...(await shortLived.login()),
+        expiresAt: Date.now() - 1_000,
+      });
+      shortLived.idp.clearRequests();
+      const pair = storages.map((storage) =>
+        createAuthenticator({
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          jwks: jwks.url,
+          storage,
+          upstreamClients: { corp: shortLived.client },
+          resourceMetadataUrl: RESOURCE_METADATA,
+        }),
+      );
+      const burst = () =>
+        Promise.all(
+          Array.from({ length: 25 }, (_, i) =>
+            pair[i % 2]!.authenticate({ authorization: `Bearer ${token}` }, { refreshProviders: ['corp'] }),
+          ),
+        );
+      const results = [...(await burst()), ...(await burst())];
+      expect(shortLived.refreshCount()).toBe(1);
+      expect(new Set(results.map((r) => (r.ok ? r.identity.upstreamTokens['corp'] : 'rejected'))).size).toBe(
+        1,
+      );
+    } finally {
+      await shortLived.idp.close();
+    }
+  });
+
   it('invalid_grant over two gateways: one refresh attempt, the tokens deleted, every request sees revoked', async () => {
     corp.idp.setFaults({ refresh_error: 'invalid_grant' });
     const results = await run(20);

@@ -141,6 +141,29 @@ describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
     expect(corp.refreshCount()).toBe(1);
   });
 
+  it('an upstream whose tokens live less than the skew is refreshed once, not by every request', async () => {
+    // Regression: with a 2 s upstream lifetime and a 30 s skew, each freshly refreshed token
+    // counted as "about to expire", so every later request refreshed again.
+    const shortLived = await startTestUpstream('corp', 'oidc', 2);
+    try {
+      const tokens = { ...(await shortLived.login()), expiresAt: Date.now() - 1_000 };
+      await storage.storeUpstreamTokens(sessionId, 'corp', tokens);
+      shortLived.idp.clearRequests();
+      const auth = authenticator({ upstreamClients: { corp: shortLived.client } });
+      const first = await Promise.all(Array.from({ length: 25 }, () => authenticate(auth, ['corp'])));
+      const second = await Promise.all(Array.from({ length: 25 }, () => authenticate(auth, ['corp'])));
+      expect(shortLived.refreshCount()).toBe(1);
+      const values = new Set([...first, ...second].map((identity) => identity.upstreamTokens['corp']));
+      expect(values.size).toBe(1);
+      const stored = await storage.getUpstreamTokens(sessionId, 'corp');
+      secrets.add(stored!.refreshToken!);
+      expect(stored!.obtainedAt).toBeGreaterThan(Date.now() - 5_000);
+      expect(stored!.expiresAt! - stored!.obtainedAt!).toBeLessThanOrEqual(2_500);
+    } finally {
+      await shortLived.idp.close();
+    }
+  });
+
   it('refreshes only the providers asked for', async () => {
     const oldCorp = await seed(corp, 'corp', Date.now() - 1_000);
     await seed(github, 'github', Date.now() - 1_000);

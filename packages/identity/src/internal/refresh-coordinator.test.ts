@@ -3,7 +3,7 @@ import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/st
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { startTestUpstream, type TestUpstream } from '../test-support/upstream-session.js';
-import { RefreshCoordinator } from './refresh-coordinator.js';
+import { needsRefresh, RefreshCoordinator } from './refresh-coordinator.js';
 
 describe('RefreshCoordinator: the cross-process side, with another "process" played by the test', () => {
   let corp: TestUpstream;
@@ -102,5 +102,37 @@ describe('RefreshCoordinator: the cross-process side, with another "process" pla
     await coordinator().refresh(sessionId, 'corp', stale);
     const owner = await storage.tryAcquireLock(`refresh:${sessionId}:corp`, 1_000);
     expect(owner).toBeDefined();
+  });
+});
+
+describe('needsRefresh', () => {
+  const base: UpstreamTokens = {
+    accessToken: 'a',
+    tokenType: 'Bearer',
+    userId: 'u',
+    upstreamSubject: 's',
+    clientId: 'c',
+  };
+  const now = 1_000_000;
+  const skew = 30_000;
+
+  it('never for a token without expiry; always for an expired one', () => {
+    expect(needsRefresh(base, now, skew)).toBe(false);
+    expect(needsRefresh({ ...base, expiresAt: now }, now, skew)).toBe(true);
+    expect(needsRefresh({ ...base, expiresAt: now - 1, obtainedAt: now - 10 }, now, skew)).toBe(true);
+  });
+
+  it('within the skew when the lifetime is unknown or long', () => {
+    expect(needsRefresh({ ...base, expiresAt: now + 30_000 }, now, skew)).toBe(true);
+    expect(needsRefresh({ ...base, expiresAt: now + 30_001 }, now, skew)).toBe(false);
+    expect(needsRefresh({ ...base, expiresAt: now + 29_000, obtainedAt: now - 3_570_000 }, now, skew)).toBe(
+      true,
+    );
+  });
+
+  it('within half the lifetime when that is shorter than the skew', () => {
+    // A 2 s token obtained now is not due; the same token with 0.9 s left is.
+    expect(needsRefresh({ ...base, expiresAt: now + 2_000, obtainedAt: now }, now, skew)).toBe(false);
+    expect(needsRefresh({ ...base, expiresAt: now + 900, obtainedAt: now - 1_100 }, now, skew)).toBe(true);
   });
 });

@@ -23,15 +23,28 @@ export interface RefreshCoordinatorOptions {
 const FIRST_POLL_MS = 10;
 const MAX_POLL_MS = 200;
 
-/** True when the access token is expired or expires within `skewMs`. */
+/**
+ * True when the access token is expired or expires within the refresh window: `skewMs`, or
+ * half the token's lifetime when that is shorter (known from `obtainedAt`), so an upstream
+ * whose tokens live less than the skew is not refreshed again by every request.
+ */
 export function needsRefresh(tokens: UpstreamTokens, now: number, skewMs: number): boolean {
-  return tokens.expiresAt !== undefined && tokens.expiresAt - now <= skewMs;
+  const { expiresAt, obtainedAt } = tokens;
+  if (expiresAt === undefined) return false;
+  const remaining = expiresAt - now;
+  if (remaining <= 0) return true;
+  const window =
+    obtainedAt !== undefined && expiresAt > obtainedAt
+      ? Math.min(skewMs, (expiresAt - obtainedAt) / 2)
+      : skewMs;
+  return remaining <= window;
 }
 
-function merge(previous: UpstreamTokens, set: UpstreamTokenSet): UpstreamTokens {
+function merge(previous: UpstreamTokens, set: UpstreamTokenSet, obtainedAt: number): UpstreamTokens {
   const next: UpstreamTokens = {
     accessToken: set.accessToken,
     tokenType: set.tokenType,
+    obtainedAt,
     userId: previous.userId,
     upstreamSubject: previous.upstreamSubject,
     clientId: previous.clientId,
@@ -134,6 +147,7 @@ export class RefreshCoordinator {
     }
 
     let set: UpstreamTokenSet;
+    const requestedAt = this.#options.now();
     try {
       set = await client.refresh(stored.refreshToken);
     } catch (error) {
@@ -157,7 +171,7 @@ export class RefreshCoordinator {
       );
       return { status: 'unavailable', reason: `the upstream refresh failed (${code})`, tokens: stored };
     }
-    const next = merge(stored, set);
+    const next = merge(stored, set, requestedAt);
     await storage.storeUpstreamTokens(sessionId, provider, next);
     logger.info({ provider, sessionId, expiresAt: next.expiresAt }, 'upstream token refreshed');
     return { status: 'ok', tokens: next };

@@ -15,13 +15,17 @@ export interface TestUpstream {
   accepts(accessToken: string): Promise<boolean>;
 }
 
-export async function startTestUpstream(name: string, mode: 'oidc' | 'oauth2'): Promise<TestUpstream> {
+export async function startTestUpstream(
+  name: string,
+  mode: 'oidc' | 'oauth2',
+  accessTokenTtlSeconds = 600,
+): Promise<TestUpstream> {
   const idp = await startMockIdp({
     mode,
     clientId: 'gateway',
     clientSecret: `${name}-secret`,
     autoLogin: 'alice',
-    accessTokenTtlSeconds: 600,
+    accessTokenTtlSeconds,
   });
   const base = { name, clientId: 'gateway', clientSecret: `${name}-secret` };
   const client =
