@@ -39,7 +39,7 @@ interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  scope: string;
+  scope?: string;
   refresh_token?: string;
   id_token?: string;
 }
@@ -171,8 +171,8 @@ async function tokenResponse(
     access_token: access.token,
     token_type: 'Bearer',
     expires_in: access.expiresIn,
-    scope: scope.join(' '),
   };
+  if (scope.length > 0) response.scope = scope.join(' ');
   if (refreshToken !== undefined) response.refresh_token = refreshToken;
   if (scope.includes('openid')) {
     response.id_token = await ctx.tokens.issueIdToken({
