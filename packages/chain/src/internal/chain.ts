@@ -275,6 +275,7 @@ export async function completeLeg(
       upstreamSubject: result.identity.subject,
       clientId: state.request.clientId,
       sessionExpiresAt: chainEnd,
+      obtainedAt: now,
       ...(result.tokens.refreshToken === undefined ? {} : { refreshToken: result.tokens.refreshToken }),
       ...(result.tokens.idToken === undefined ? {} : { idToken: result.tokens.idToken }),
       ...(result.tokens.expiresAt === undefined ? {} : { expiresAt: result.tokens.expiresAt }),

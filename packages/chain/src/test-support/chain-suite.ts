@@ -106,6 +106,8 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
       expect(stored['corp']!.userId).toBe(payload.sub);
       expect(stored['github']!.userId).toBe(payload.sub);
       expect(stored['github']!.clientId).toBe(fc.client.client_id);
+      expect(stored['corp']!.obtainedAt).toBeLessThanOrEqual(Date.now());
+      expect(stored['corp']!.expiresAt).toBeGreaterThan(Date.now());
 
       // Both provider identities belong to one user (issue 5, item 5).
       expect(await h.storage.getUserIdByProviderIdentity('corp', 'user-corp')).toBe(payload.sub);
