@@ -512,3 +512,40 @@ describe('signing keys', () => {
     ).rejects.toMatchObject({ name: 'ChainConfigurationError', code: 'ERR_CHAIN_INVALID_SIGNING_KEY' });
   });
 });
+
+describe('expiry (injected clock)', () => {
+  it('refuses an expired code and an expired upstream leg', async () => {
+    let offset = 0;
+    const h = await startHarness({
+      upstreams: [{ name: 'corp', mode: 'oidc' }],
+      now: () => Date.now() + offset,
+    });
+    try {
+      const fc = await registeredClient(h);
+      const run = await runChain(fc);
+      offset = 61_000; // the code lives 60 s
+      const response = await fetch(`${h.issuer}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({
+          grant_type: 'authorization_code',
+          client_id: fc.client.client_id,
+          code: run.callback.searchParams.get('code')!,
+          code_verifier: run.request.verifier,
+          redirect_uri: run.request.redirectUri,
+        }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
+
+      offset = 0;
+      const stalled = await runChain(fc, {}, { stopAt: `${h.issuer}/oauth/callback/corp` });
+      offset = 11 * 60_000; // a pending leg lives 10 min
+      const late = await fetch(stalled.callback, { redirect: 'manual' });
+      expect(late.status).toBe(400);
+      expect(late.headers.get('location')).toBeNull();
+    } finally {
+      await h.close();
+    }
+  });
+});
