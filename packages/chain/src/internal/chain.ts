@@ -1,22 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { UpstreamConfig } from '@auth/config';
-import {
-  type ClientAuthorizationRequest,
-  type PendingAuthorization,
-  StorageUnavailableError,
-  type UpstreamTokens,
-} from '@auth/storage';
-import {
-  type UpstreamClient,
-  UpstreamError,
-  type UpstreamIdentity,
-  type UpstreamLegParameters,
-} from '@auth/upstream';
+import type { ClientAuthorizationRequest, PendingAuthorization, UpstreamTokens } from '@auth/storage';
+import { type UpstreamClient, UpstreamError, type UpstreamLegParameters } from '@auth/upstream';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../oauth-error.js';
+import { chainError, describeError } from './chain-error.js';
 import { clientRedirectUrl, errorRedirectUrl } from './client-redirect.js';
 import { endpoint, type ServerContext } from './context.js';
 import { randomToken } from './crypto.js';
+import { resolveUser } from './resolve-user.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Where a chain stands between two legs (SPEC §6). */
@@ -118,37 +109,6 @@ function skip(ctx: ServerContext, state: ChainState, upstream: Upstream, error: 
   );
 }
 
-/** Log fields of a failure: codes and messages only, never token values. */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof UpstreamError)
-    return {
-      errorCode: error.code,
-      category: error.category,
-      upstreamError: error.oauthError,
-      status: error.status,
-      detail: error.message,
-    };
-  if (error instanceof OAuthError)
-    return { error: error.error, detail: error.detail ?? error.errorDescription };
-  if (error instanceof Error) return { errorName: error.name, detail: error.message };
-  return { detail: 'non-error thrown' };
-}
-
-/** The client-facing error of a failed leg (SPEC §6): upstream text never reaches the client. */
-export function chainError(error: unknown): OAuthError {
-  if (error instanceof OAuthError) return error;
-  if (error instanceof UpstreamError) {
-    if (error.category === 'denied')
-      return new OAuthError('access_denied', 'the identity provider denied the request');
-    if (error.category === 'unavailable')
-      return new OAuthError('temporarily_unavailable', 'an identity provider is temporarily unavailable');
-    return new OAuthError('server_error', 'sign-in at an identity provider failed');
-  }
-  if (error instanceof StorageUnavailableError)
-    return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable');
-  return new OAuthError('server_error', 'the authorization could not be completed');
-}
-
 /** Aborts the chain: deletes the session's upstream tokens and sends the client its error with `state` and `iss`. */
 export async function failChain(
   ctx: ServerContext,
@@ -177,38 +137,6 @@ export async function failChain(
     );
   }
   res.redirect(303, errorRedirectUrl(state.request.redirectUri, mapped, state.request.state, ctx.issuer));
-}
-
-async function resolveUser(
-  ctx: ServerContext,
-  state: ChainState,
-  provider: string,
-  identity: UpstreamIdentity,
-) {
-  const { storage } = ctx;
-  const now = ctx.now();
-  if (state.userId === undefined) {
-    // First leg: resolve or create the user from (provider, upstream subject).
-    const existing = await storage.getUserIdByProviderIdentity(provider, identity.subject);
-    if (existing !== undefined) return existing;
-    const userId = randomUUID();
-    await storage.saveUser({
-      id: userId,
-      createdAt: now,
-      updatedAt: now,
-      ...(identity.name === undefined ? {} : { name: identity.name }),
-      ...(identity.email === undefined ? {} : { email: identity.email }),
-    });
-    const linked = await storage.linkProviderIdentity(provider, identity.subject, userId);
-    return linked.status === 'conflict' ? linked.existingUserId : userId;
-  }
-  // Later legs link to the same user; an identity owned by another user fails the chain.
-  const linked = await storage.linkProviderIdentity(provider, identity.subject, state.userId);
-  if (linked.status === 'conflict')
-    throw new OAuthError('access_denied', 'this account is linked to another user', {
-      detail: `identity at ${provider} belongs to another user`,
-    });
-  return state.userId;
 }
 
 /** Handles `/oauth/callback/:upstream` for a consumed pending leg. */
@@ -263,7 +191,7 @@ export async function completeLeg(
     return;
   }
   try {
-    const userId = await resolveUser(ctx, state, name, result.identity);
+    const userId = await resolveUser(ctx, state.userId, name, result.identity);
     const now = ctx.now();
     // Until the code is redeemed the entry lives only as long as the chain can still finish,
     // so an abandoned chain leaves nothing behind; redemption extends it to the grant's end.

@@ -2,7 +2,7 @@ import { StorageUnavailableError } from '@auth/storage';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
 import { OAuthError } from '../oauth-error.js';
-import { describeError } from './chain.js';
+import { describeError } from './chain-error.js';
 
 /**
  * Errors of the body parsers and the router (http-errors style) carry a 4xx `status`,

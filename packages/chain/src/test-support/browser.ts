@@ -19,6 +19,8 @@ export interface BrowseResult {
   /** Every URL requested, in order. */
   hops: URL[];
   consentShown: boolean;
+  /** Status of the redirect that led to `final` (e.g. 303 for the code response). */
+  redirectStatus?: number;
   /** Status and body of the last response when the ride stopped on a page. */
   status?: number;
   body?: string;
@@ -37,9 +39,17 @@ export async function browse(start: string | URL, options: BrowseOptions): Promi
   let method: 'GET' | 'POST' = 'GET';
   let body: URLSearchParams | undefined;
   let consentShown = false;
+  let redirectStatus: number | undefined;
   for (let hop = 0; hop < (options.maxHops ?? 20); hop++) {
     url = options.beforeHop?.(url) ?? url;
-    if (url.href.startsWith(options.stopAt)) return { final: url, hops, consentShown, jar };
+    if (url.href.startsWith(options.stopAt))
+      return {
+        final: url,
+        hops,
+        consentShown,
+        jar,
+        ...(redirectStatus === undefined ? {} : { redirectStatus }),
+      };
     const username = options.loginAs?.[url.origin];
     if (username !== undefined && method === 'GET' && /authorize$/.test(url.pathname)) {
       method = 'POST';
@@ -65,6 +75,7 @@ export async function browse(start: string | URL, options: BrowseOptions): Promi
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location !== null) {
       await response.arrayBuffer();
+      redirectStatus = response.status;
       url = new URL(location, url);
       continue;
     }

@@ -70,6 +70,7 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
         `${h.issuer}/oauth/callback/github`,
       ]);
       expect(run.ride.consentShown).toBe(true);
+      expect(run.ride.redirectStatus).toBe(303);
       expect(run.callback.searchParams.get('iss')).toBe(h.issuer);
       expect(run.callback.searchParams.get('state')).toBe(run.request.state);
 

@@ -1,0 +1,34 @@
+import { StorageUnavailableError } from '@auth/storage';
+import { UpstreamError } from '@auth/upstream';
+import { OAuthError } from '../oauth-error.js';
+
+/** Log fields of a failure: codes and messages only, never token values. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof UpstreamError)
+    return {
+      errorCode: error.code,
+      category: error.category,
+      upstreamError: error.oauthError,
+      status: error.status,
+      detail: error.message,
+    };
+  if (error instanceof OAuthError)
+    return { error: error.error, detail: error.detail ?? error.errorDescription };
+  if (error instanceof Error) return { errorName: error.name, detail: error.message };
+  return { detail: 'non-error thrown' };
+}
+
+/** The client-facing error of a failed leg (SPEC §6): upstream text never reaches the client. */
+export function chainError(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof UpstreamError) {
+    if (error.category === 'denied')
+      return new OAuthError('access_denied', 'the identity provider denied the request');
+    if (error.category === 'unavailable')
+      return new OAuthError('temporarily_unavailable', 'an identity provider is temporarily unavailable');
+    return new OAuthError('server_error', 'sign-in at an identity provider failed');
+  }
+  if (error instanceof StorageUnavailableError)
+    return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable');
+  return new OAuthError('server_error', 'the authorization could not be completed');
+}

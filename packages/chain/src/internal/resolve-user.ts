@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { UpstreamIdentity } from '@auth/upstream';
+import { OAuthError } from '../oauth-error.js';
+import type { ServerContext } from './context.js';
+
+/**
+ * SPEC §6 identity across legs: the first leg resolves or creates the user from
+ * `(provider, upstream subject)`; later legs link to that user, and an identity
+ * already linked to another user fails with `access_denied`.
+ */
+export async function resolveUser(
+  ctx: ServerContext,
+  chainUserId: string | undefined,
+  provider: string,
+  identity: UpstreamIdentity,
+): Promise<string> {
+  const { storage } = ctx;
+  const now = ctx.now();
+  if (chainUserId === undefined) {
+    // First leg: resolve or create the user from (provider, upstream subject).
+    const existing = await storage.getUserIdByProviderIdentity(provider, identity.subject);
+    if (existing !== undefined) return existing;
+    const userId = randomUUID();
+    await storage.saveUser({
+      id: userId,
+      createdAt: now,
+      updatedAt: now,
+      ...(identity.name === undefined ? {} : { name: identity.name }),
+      ...(identity.email === undefined ? {} : { email: identity.email }),
+    });
+    const linked = await storage.linkProviderIdentity(provider, identity.subject, userId);
+    return linked.status === 'conflict' ? linked.existingUserId : userId;
+  }
+  // Later legs link to the same user; an identity owned by another user fails the chain.
+  const linked = await storage.linkProviderIdentity(provider, identity.subject, chainUserId);
+  if (linked.status === 'conflict')
+    throw new OAuthError('access_denied', 'this account is linked to another user', {
+      detail: `identity at ${provider} belongs to another user`,
+    });
+  return chainUserId;
+}
