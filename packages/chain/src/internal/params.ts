@@ -65,3 +65,10 @@ export function formParams(req: Request): Params {
   }
   return new Params(values);
 }
+
+/** The form body of a back-channel endpoint; any other content type is `invalid_request` (RFC 6749 §3.2). */
+export function requiredFormParams(req: Request): Params {
+  if (!req.is('application/x-www-form-urlencoded'))
+    throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
+  return formParams(req);
+}

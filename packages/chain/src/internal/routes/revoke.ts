@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
 import { authenticateClient } from '../client-authentication.js';
 import type { ServerContext } from '../context.js';
-import { formParams } from '../params.js';
+import { requiredFormParams } from '../params.js';
 
 /**
  * `POST /oauth/revoke` (RFC 7009 §2): always 200 for unknown tokens. A refresh token
@@ -11,9 +11,7 @@ import { formParams } from '../params.js';
 export function revokeHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     res.set({ 'Cache-Control': 'no-store' });
-    if (!req.is('application/x-www-form-urlencoded'))
-      throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
-    const params = formParams(req);
+    const params = requiredFormParams(req);
     const token = params.required('token', 8192);
     const hint = params.optional('token_type_hint', 64);
     const client = await authenticateClient(ctx, req, params, { allowPublic: true });

@@ -4,7 +4,7 @@ import { OAuthError } from '../../oauth-error.js';
 import { authenticateClient } from '../client-authentication.js';
 import type { ServerContext } from '../context.js';
 import { randomToken, s256, safeEqual } from '../crypto.js';
-import { formParams, type Params } from '../params.js';
+import { type Params, requiredFormParams } from '../params.js';
 import { parseScope } from '../scopes.js';
 
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -18,9 +18,7 @@ function noStore(res: Response): void {
 export function tokenHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     noStore(res);
-    if (!req.is('application/x-www-form-urlencoded'))
-      throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
-    const params = formParams(req);
+    const params = requiredFormParams(req);
     const grantType = params.required('grant_type', 64);
     const client = await authenticateClient(ctx, req, params, { allowPublic: true });
     if (grantType === 'authorization_code') {
