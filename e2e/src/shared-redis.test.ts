@@ -20,25 +20,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Issue 6 "It must show" 3 (the two-process part): two gateway processes share one
- * redis-server and one signing key file.
- *
- * The gateway refreshes an upstream token that expires within 30 s (`refreshSkewSeconds`,
- * not configurable from the gateway's config), so the mock IdPs issue 38 s tokens: they
- * are "about to expire" 8 s after login, and the refreshed ones are not for another 8 s.
- * With a lifetime below the skew (e.g. `--access-token-ttl 2`) every freshly refreshed
- * token is at once due again and 50 concurrent requests cause several refreshes: reported
- * as a bug in `@auth/identity`, kept out of this suite while it is red.
+ * redis-server and one signing key file. Upstream access tokens live 10 s; the tests wait
+ * until the tokens issued at login have really expired. The gateway refreshes a token
+ * within half its lifetime of expiry, so a refreshed token is not due again for 5 s:
+ * long enough for the 50-request burst to see exactly one refresh.
  */
 describe('two gateway processes sharing Redis', () => {
   let redis: TestRedisServer;
   let stack: Stack;
   let login: GatewayLogin;
   const secrets = new SecretsSeen();
-  const TTL = 38;
-  const SKEW = 30;
+  const TTL = 10;
   let loggedInAt = 0;
-  /** Waits until the upstream tokens issued at login are inside the gateway's refresh window. */
-  const untilDue = () => sleep(Math.max(0, loggedInAt + (TTL - SKEW) * 1000 + 500 - Date.now()));
+  /** Waits until the upstream tokens issued at login have expired. */
+  const untilExpired = () => sleep(Math.max(0, loggedInAt + TTL * 1000 + 500 - Date.now()));
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -70,8 +65,8 @@ describe('two gateway processes sharing Redis', () => {
     for (const url of stack.gatewayUrls) expect((await fetch(`${url}/readyz`)).status).toBe(200);
   });
 
-  it('once the corp token is due for refresh, 50 concurrent requests over both gateways all succeed with ONE refresh at the IdP', async () => {
-    await untilDue();
+  it('once the corp token expired, 50 concurrent requests over both gateways all succeed with ONE refresh at the IdP', async () => {
+    await untilExpired();
     const cleared = await fetch(`${stack.corp.url}/_mock/requests`, { method: 'DELETE' });
     expect(cleared.status).toBe(204);
 
@@ -99,7 +94,7 @@ describe('two gateway processes sharing Redis', () => {
     expect(perBackendPath).toHaveLength(50);
   });
 
-  it('invalid_grant at the github IdP once its token is due: /mcp/github answers 401 invalid_token, /mcp/corp keeps answering 200', async () => {
+  it('invalid_grant at the github IdP after expiry: /mcp/github answers 401 invalid_token, /mcp/corp keeps answering 200', async () => {
     const fault = await fetch(`${stack.github.url}/_mock/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -107,7 +102,7 @@ describe('two gateway processes sharing Redis', () => {
     });
     expect(fault.status).toBeLessThan(300);
     await fetch(`${stack.github.url}/_mock/requests`, { method: 'DELETE' });
-    await untilDue();
+    await untilExpired();
 
     const bearer = { authorization: `Bearer ${login.tokens.access_token}` };
     const github = await fetch(`${stack.gatewayUrls[1]}/mcp/github`, { headers: bearer });
@@ -130,6 +125,38 @@ describe('two gateway processes sharing Redis', () => {
       const echoed = (await corp.json()) as { headers: Record<string, string> };
       secrets.add(`corp upstream access token via ${url}`, echoed.headers['authorization']);
     }
+  });
+
+  it('the refresh grant is shared: rotated on gateway 2, the new token works on gateway 1, reuse on gateway 1 revokes the grant', async () => {
+    const refresh = (url: string, token: string) =>
+      fetch(`${url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: token,
+          client_id: login.clientId,
+        }),
+      });
+    const first = await refresh(stack.gatewayUrls[1]!, login.tokens.refresh_token!);
+    expect(first.status).toBe(200);
+    const rotated = (await first.json()) as { access_token: string; refresh_token: string };
+    secrets.add('rotated gateway refresh_token', rotated.refresh_token);
+    secrets.add('refreshed gateway access_token', rotated.access_token);
+    expect(rotated.refresh_token).not.toBe(login.tokens.refresh_token);
+    // Same session (tsid): the corp upstream token is still there for the new access token.
+    const corp = await fetch(`${stack.gatewayUrls[0]}/mcp/corp`, {
+      headers: { authorization: `Bearer ${rotated.access_token}` },
+    });
+    expect(corp.status).toBe(200);
+
+    // RFC 9700 §4.14: reusing the rotated-out token (on the other process) fails and ends the grant.
+    const reuse = await refresh(stack.gatewayUrls[0]!, login.tokens.refresh_token!);
+    expect(reuse.status).toBe(400);
+    expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
+    const afterReuse = await refresh(stack.gatewayUrls[1]!, rotated.refresh_token);
+    expect(afterReuse.status).toBe(400);
+    expect(((await afterReuse.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
   it('no token, code or secret of this run appears in the logs of either gateway process', async () => {

@@ -39,6 +39,11 @@ export interface SpawnOptions {
 /** Every process a test file started, so one `afterAll(stopAll)` ends them even on failure. */
 const started = new Set<RunningProcess>();
 
+// Last resort when the test worker itself ends (a crash, a timeout kill): no orphan keeps a port.
+process.once('exit', () => {
+  for (const running of started) running.child.kill('SIGKILL');
+});
+
 /**
  * Spawns `node --conditions=dev-source --import tsx <script> …args` with cwd at the
  * repository root and waits for the ready line. The environment is minimal (PATH plus

@@ -126,8 +126,22 @@ async function startMockIdpCli(
   return Object.assign(running, { url: running.ready });
 }
 
-/** Starts the whole two-upstream setup from the CLIs, on free loopback ports. */
+/**
+ * Starts the whole two-upstream setup from the CLIs, on free loopback ports. The gateway
+ * ports are chosen before the gateways listen (the issuer holds the port); if another
+ * process takes one meanwhile, the whole setup starts again on new ports.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startStackOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !String((error as Error).message).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startStackOnce(options: StackOptions): Promise<Stack> {
   const dir = tempDir();
   const started: Array<{ stop(): Promise<unknown> } | EchoBackend> = [];
   try {
