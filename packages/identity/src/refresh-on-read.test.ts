@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
+import { UpstreamError } from '@auth/upstream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthResult } from './auth-result.js';
 import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
@@ -214,6 +215,63 @@ describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
     expect(recovered.upstreams['corp']!.status).toBe('ok');
     expect(await corp.accepts(recovered.upstreamTokens['corp']!)).toBe(true);
   });
+
+  it("invalid_client (the gateway's own credentials refused) keeps the tokens: not a dead refresh token", async () => {
+    // Regression: every non-transient UpstreamError counted as permanent, so a rotated or
+    // misconfigured client secret deleted the upstream tokens of every session that refreshed.
+    const old = await seed(corp, 'corp', Date.now() - 1_000);
+    corp.idp.setFaults({ token_error: 'invalid_client', token_status: 401 });
+    const identity = await authenticate(authenticator(), ['corp']);
+    expect(identity.upstreamTokens['corp']).toBeUndefined();
+    expect(identity.upstreams['corp']).toMatchObject({ status: 'unavailable', expiresAt: old.expiresAt });
+    expect(await storage.getUpstreamTokens(sessionId, 'corp')).toEqual(old);
+    corp.idp.clearFaults();
+    const recovered = await authenticate(authenticator(), ['corp']);
+    expect(recovered.upstreams['corp']!.status).toBe('ok');
+    expect(await corp.accepts(recovered.upstreamTokens['corp']!)).toBe(true);
+  });
+
+  it.each([
+    ['a non-JSON 200 answer', 'ERR_UPSTREAM_MALFORMED_RESPONSE', 200],
+    ['an HTML 404 from a proxy', 'ERR_UPSTREAM_UNEXPECTED_STATUS', 404],
+    ['a refreshed ID token that fails validation', 'ERR_UPSTREAM_INVALID_RESPONSE', 200],
+  ] as const)(
+    '%s keeps the tokens (transient), it is not a dead refresh token',
+    async (_name, code, status) => {
+      // Regression: these counted as permanent and deleted the tokens although the IdP never
+      // said the refresh token was invalid.
+      const stored: UpstreamTokens = {
+        accessToken: 'old-access',
+        tokenType: 'Bearer',
+        refreshToken: 'old-refresh',
+        expiresAt: Date.now() - 1_000,
+        sessionExpiresAt: Date.now() + 86_400_000,
+        userId: 'user-1',
+        upstreamSubject: 'alice',
+        clientId: 'client-1',
+      };
+      await storage.storeUpstreamTokens(sessionId, 'corp', stored);
+      const auth = authenticator({
+        upstreamClients: {
+          corp: {
+            refresh: async () => {
+              throw new UpstreamError('corp', code, 'upstream "corp" answered something unexpected', {
+                status,
+              });
+            },
+          },
+        },
+      });
+      const identity = await authenticate(auth, ['corp']);
+      expect(identity.upstreamTokens['corp']).toBeUndefined();
+      expect(identity.upstreams['corp']).toEqual({
+        status: 'unavailable',
+        expiresAt: stored.expiresAt,
+        reason: `the upstream refresh failed (${code})`,
+      });
+      expect(await storage.getUpstreamTokens(sessionId, 'corp')).toEqual(stored);
+    },
+  );
 
   it('a transient failure inside the skew window keeps serving the still-valid token', async () => {
     const old = await seed(corp, 'corp', Date.now() + 10_000);

@@ -40,6 +40,25 @@ export function needsRefresh(tokens: UpstreamTokens, now: number, skewMs: number
   return remaining <= window;
 }
 
+/** The gateway's own client was refused (RFC 6749 §5.2; GitHub's name too): configuration, not the user's grant. */
+const CLIENT_AUTHENTICATION_ERRORS = new Set(['invalid_client', 'incorrect_client_credentials']);
+
+/**
+ * SPEC §8.4: whether the IdP said the refresh token itself is dead (`invalid_grant` and the
+ * other proper OAuth errors of RFC 6749 §5.2). A malformed or unexpected answer (an HTML page,
+ * a proxy's 404), an answer that failed validation, or the gateway's client being refused is
+ * no such statement: deleting on those would log out every session that refreshed during an
+ * IdP or configuration incident, so they are transient and the tokens are kept.
+ */
+function refreshTokenIsDead(error: unknown): error is UpstreamError {
+  return (
+    error instanceof UpstreamError &&
+    error.permanent &&
+    error.code === 'ERR_UPSTREAM_OAUTH_ERROR' &&
+    !CLIENT_AUTHENTICATION_ERRORS.has(error.oauthError ?? '')
+  );
+}
+
 function merge(previous: UpstreamTokens, set: UpstreamTokenSet, obtainedAt: number): UpstreamTokens {
   const next: UpstreamTokens = {
     accessToken: set.accessToken,
@@ -153,7 +172,7 @@ export class RefreshCoordinator {
     } catch (error) {
       const code = error instanceof UpstreamError ? error.code : 'unknown';
       const oauthError = error instanceof UpstreamError ? error.oauthError : undefined;
-      if (error instanceof UpstreamError && error.permanent) {
+      if (refreshTokenIsDead(error)) {
         // SPEC §8.4: a dead refresh token (invalid_grant, …) ends this provider's tokens.
         await storage.deleteUpstreamTokensForProvider(sessionId, provider);
         logger.warn(
@@ -166,10 +185,20 @@ export class RefreshCoordinator {
         };
       }
       logger.warn(
-        { provider, sessionId, code, status: error instanceof UpstreamError ? error.status : undefined },
+        {
+          provider,
+          sessionId,
+          code,
+          oauthError,
+          status: error instanceof UpstreamError ? error.status : undefined,
+        },
         'upstream refresh failed; tokens kept',
       );
-      return { status: 'unavailable', reason: `the upstream refresh failed (${code})`, tokens: stored };
+      return {
+        status: 'unavailable',
+        reason: `the upstream refresh failed (${oauthError ?? code})`,
+        tokens: stored,
+      };
     }
     const next = merge(stored, set, requestedAt);
     await storage.storeUpstreamTokens(sessionId, provider, next);
