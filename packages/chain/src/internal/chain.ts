@@ -3,6 +3,7 @@ import type { ClientAuthorizationRequest, PendingAuthorization, UpstreamTokens }
 import { type UpstreamClient, UpstreamError, type UpstreamLegParameters } from '@auth/upstream';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../oauth-error.js';
+import { bindChainToBrowser, isChainBoundToBrowser, unbindChain } from './chain-binding.js';
 import { chainError, describeError } from './chain-error.js';
 import { clientRedirectUrl, errorRedirectUrl } from './client-redirect.js';
 import { endpoint, type ServerContext } from './context.js';
@@ -28,7 +29,9 @@ export async function startChain(
   res: Response,
   status: 302 | 303,
 ): Promise<void> {
-  await continueChain(ctx, { sessionId: randomToken(), request, skippedProviders: [] }, res, status);
+  const sessionId = randomToken();
+  bindChainToBrowser(ctx, res, sessionId);
+  await continueChain(ctx, { sessionId, request, skippedProviders: [] }, res, status);
 }
 
 function legParameters(ctx: ServerContext, name: string, state: string, verifier: string, nonce: string) {
@@ -136,6 +139,7 @@ export async function failChain(
       'could not delete upstream tokens',
     );
   }
+  unbindChain(ctx, res, state.sessionId);
   res.redirect(303, errorRedirectUrl(state.request.redirectUri, mapped, state.request.state, ctx.issuer));
 }
 
@@ -162,6 +166,18 @@ export async function completeLeg(
       state,
       new OAuthError('access_denied', 'the sign-in response came back on the wrong path', {
         detail: `callback on ${pathProvider} for a leg of ${pending.providerName ?? '?'}`,
+      }),
+      res,
+      pending.providerName,
+    );
+    return;
+  }
+  if (!isChainBoundToBrowser(ctx, req, pending.sessionId)) {
+    await failChain(
+      ctx,
+      state,
+      new OAuthError('access_denied', 'the sign-in did not start in this browser', {
+        detail: 'callback without the browser binding of its chain',
       }),
       res,
       pending.providerName,
@@ -249,5 +265,6 @@ async function issueCode(ctx: ServerContext, state: ChainState, res: Response): 
     { event: 'chain.complete', clientId: request.clientId, skipped: state.skippedProviders },
     'authorization code issued',
   );
+  unbindChain(ctx, res, state.sessionId);
   res.redirect(303, clientRedirectUrl(request.redirectUri, { code, state: request.state, iss: ctx.issuer }));
 }

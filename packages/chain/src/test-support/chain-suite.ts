@@ -2,6 +2,7 @@ import type { Storage } from '@auth/storage';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browse } from './browser.js';
 import { CookieJar } from './cookie-jar.js';
 import {
   CLIENT_REDIRECT,
@@ -194,6 +195,22 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
       expect(Object.keys(held)).toHaveLength(1);
       expect(Object.values(held)).toEqual([[]]);
       expect(h.logs.lines.some((l) => l.includes('callback on corp for a leg of github'))).toBe(true);
+    });
+
+    it('refuses a leg URL finished in another browser (the chain is bound to the browser that started it)', async () => {
+      const fc = await registeredClient(h);
+      const corp = h.idps['corp']!;
+      const tokenCalls = () => corp.requests().filter((r) => r.path.endsWith('/token')).length;
+      // The attacker starts a chain and stops at the first IdP...
+      const started = await runChain(fc, {}, { stopAt: `${corp.url}/authorize` });
+      const before = tokenCalls();
+      // ...and has the victim's browser (no cookies of that chain) finish the leg.
+      const victim = await browse(started.callback, { jar: new CookieJar(), stopAt: CLIENT_REDIRECT });
+      expect(victim.final.searchParams.get('error')).toBe('access_denied');
+      expect(victim.final.searchParams.get('state')).toBe(started.request.state);
+      expect(victim.final.searchParams.get('code')).toBeNull();
+      // The victim's code at corp was never redeemed.
+      expect(tokenCalls()).toBe(before);
     });
 
     it('deletes leg 1 tokens when the required leg 2 fails', async () => {
