@@ -127,7 +127,7 @@ describe('two gateway processes sharing Redis', () => {
     }
   });
 
-  it('the refresh grant is shared: rotated on gateway 2, the new token works on gateway 1, reuse on gateway 1 revokes the grant', async () => {
+  it('the refresh grant is shared: rotated on gateway 2, the new token works on gateway 1, reuse on gateway 1 ends the grant and its upstream tokens', async () => {
     const refresh = (url: string, token: string) =>
       fetch(`${url}/oauth/token`, {
         method: 'POST',
@@ -157,6 +157,46 @@ describe('two gateway processes sharing Redis', () => {
     const afterReuse = await refresh(stack.gatewayUrls[1]!, rotated.refresh_token);
     expect(afterReuse.status).toBe(400);
     expect(((await afterReuse.json()) as { error: string }).error).toBe('invalid_grant');
+    // Ending the grant deleted the session's upstream tokens: the unexpired JWT no longer reaches a backend.
+    const ended = await fetch(`${stack.gatewayUrls[1]}/mcp/corp`, {
+      headers: { authorization: `Bearer ${rotated.access_token}` },
+    });
+    expect(ended.status).toBe(401);
+    expect(ended.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('Redis down: both processes answer 503 (never a pass) and /readyz 503; Redis back empty: 401, ready again', async () => {
+    const fresh = await loginThroughGateway(stack.issuer, { username: 'frank' });
+    secrets.add('second login access_token', fresh.tokens.access_token);
+    secrets.add('second login refresh_token', fresh.tokens.refresh_token);
+    secrets.add('second login code', fresh.code);
+    const bearer = { authorization: `Bearer ${fresh.tokens.access_token}` };
+    expect((await fetch(`${stack.gatewayUrls[1]}/mcp/corp`, { headers: bearer })).status).toBe(200);
+    const before = stack.corpBackend.received.length;
+    await redis.stop();
+    for (const url of stack.gatewayUrls) {
+      const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(15_000) });
+      expect(ready.status, `${url}/readyz`).toBe(503);
+      const corp = await fetch(`${url}/mcp/corp`, { headers: bearer, signal: AbortSignal.timeout(15_000) });
+      expect(corp.status, `${url}/mcp/corp`).toBe(503);
+    }
+    expect(stack.corpBackend.received.length).toBe(before);
+
+    await redis.restart();
+    for (const url of stack.gatewayUrls) {
+      const deadline = Date.now() + 15_000;
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) {
+        status = (await fetch(`${url}/readyz`)).status;
+        if (status !== 200) await sleep(200);
+      }
+      expect(status, `${url}/readyz after the restart`).toBe(200);
+      // The JWT still verifies (key file), but the session's upstream tokens died with Redis.
+      const corp = await fetch(`${url}/mcp/corp`, { headers: bearer });
+      expect(corp.status).toBe(401);
+      expect(corp.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    }
+    expect(stack.corpBackend.received.length).toBe(before);
   });
 
   it('no token, code or secret of this run appears in the logs of either gateway process', async () => {
