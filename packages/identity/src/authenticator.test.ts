@@ -273,6 +273,28 @@ describe('createAuthenticator', () => {
   });
 
   it.each([
+    [{ refreshLockTtlMs: 0 }, 'refreshLockTtlMs must be a positive integer'],
+    [{ refreshLockTtlMs: 1500.5 }, 'refreshLockTtlMs must be a positive integer'],
+  ])(
+    'refuses a refreshLockTtlMs the lock store cannot take at creation, not with a 503 at every refresh %#',
+    (extra, message) => {
+      // Regression: 0 or a fraction passed creation, then every refresh failed in tryAcquireLock
+      // (InvalidStorageArgumentError) and the request was answered 503.
+      expect(() => createAuthenticator(options(extra))).toThrow(new IdentityOptionsError(message));
+    },
+  );
+
+  it.each(['releaseLock', 'deleteUpstreamTokensForProvider'] as const)(
+    'refuses a storage without %s at creation (refresh calls it after the upstream answered)',
+    (method) => {
+      const partial = { ...countCalls(storage).storage, [method]: undefined };
+      expect(() => createAuthenticator(options({ storage: partial as never }))).toThrow(
+        new IdentityOptionsError(`storage.${method} is missing`),
+      );
+    },
+  );
+
+  it.each([
     [{ issuer: '' }, 'issuer must be a non-empty string'],
     [{ audience: '' }, 'audience must be a non-empty string'],
     [{ resourceMetadataUrl: 'not a url' }, 'resourceMetadataUrl must be a URL'],

@@ -72,6 +72,15 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+/** `LockStore.tryAcquireLock` takes a positive integer TTL: anything else would fail every refresh. */
+function lockTtl(value: number | undefined): number {
+  if (value === undefined) return 10_000;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new IdentityOptionsError('refreshLockTtlMs must be a positive integer');
+  }
+  return value;
+}
+
 function isJwksSource(value: unknown): value is JwksSource {
   return (
     typeof (value as JwksSource).getKey === 'function' && typeof (value as JwksSource).hasKey === 'function'
@@ -99,7 +108,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     'getAllUpstreamTokens',
     'getUpstreamTokens',
     'storeUpstreamTokens',
+    'deleteUpstreamTokensForProvider',
     'tryAcquireLock',
+    'releaseLock',
   ] as const) {
     if (typeof storage?.[method] !== 'function')
       throw new IdentityOptionsError(`storage.${method} is missing`);
@@ -134,7 +145,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     storage,
     clients,
     skewMs,
-    lockTtlMs: positive('refreshLockTtlMs', options.refreshLockTtlMs, 10_000),
+    lockTtlMs: lockTtl(options.refreshLockTtlMs),
     waitTimeoutMs: positive('refreshWaitTimeoutMs', options.refreshWaitTimeoutMs, 10_000),
     now,
     logger,
