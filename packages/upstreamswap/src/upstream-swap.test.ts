@@ -118,6 +118,46 @@ describe('upstreamswap behind the real identity middleware, in front of a real p
     expect(raw.map((h) => h.toLowerCase())).not.toContain('authorization');
   });
 
+  it('req.headersDistinct neither keeps the JWT nor throws after the swap (it is a third view of the headers)', async () => {
+    // Regression: Node caches headersDistinct on first read and otherwise builds it from
+    // rawHeaders with the header count of the original request. Read before the swap, it kept
+    // the JWT; read after a swap that shortened rawHeaders (a spoofed custom header dropped), it threw.
+    let seenAfter: unknown;
+    const readBefore: RequestHandler = (req, _res, next) => {
+      void req.headersDistinct;
+      next();
+    };
+    const readAfter: RequestHandler = (req, _res, next) => {
+      try {
+        seenAfter = { ...req.headersDistinct };
+      } catch (error) {
+        seenAfter = error;
+      }
+      next();
+    };
+    const swap = (): RequestHandler =>
+      createUpstreamSwap({
+        providerName: 'github',
+        headerStrategy: 'custom',
+        customHeaderName: 'X-Upstream-Token',
+      });
+    for (const before of [[readBefore], []]) {
+      seenAfter = undefined;
+      const running = await startGateway(backend.url, [...before, fixture.identity, swap(), readAfter]);
+      gateways.push(running);
+      const { status } = await call(running.url, {
+        authorization: `Bearer ${jwt}`,
+        'x-upstream-token': 'spoofed',
+      });
+      expect(status).toBe(200);
+      expect(seenAfter).not.toBeInstanceOf(Error);
+      expect(seenAfter).toMatchObject({ 'x-upstream-token': ['gho_github-upstream-token'] });
+      expect(seenAfter).not.toHaveProperty('authorization');
+      expect(JSON.stringify(seenAfter)).not.toContain(jwt);
+      expect(JSON.stringify(seenAfter)).not.toContain('spoofed');
+    }
+  });
+
   it('no token for the provider: 401 invalid_token "<provider> re-authentication required" with resource_metadata', async () => {
     const { url } = await gateway({
       providerName: 'slack',
