@@ -43,6 +43,7 @@ describe('two gateway processes sharing Redis', () => {
       signingKey: true,
       corpAccessTokenTtl: TTL,
       githubAccessTokenTtl: TTL,
+      logLevel: 'debug',
     });
     login = await loginThroughGateway(stack.issuer, { username: 'dave' });
     loggedInAt = Date.now(); // every upstream token was issued before this instant

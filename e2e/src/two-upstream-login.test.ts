@@ -23,7 +23,7 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
   const browser = new Browser();
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ logLevel: 'debug' });
     for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
   });
   afterAll(async () => {
@@ -214,8 +214,10 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
     expect(metadata['authorization_servers']).toEqual([stack.issuer]);
 
     // A forged token is refused with invalid_token, and never reaches the backend.
+    const forgedToken = `${tokens.access_token.slice(0, -4)}AAAA`;
+    secrets.add('forged access token', forgedToken);
     const forged = await fetch(`${stack.issuer}/mcp/corp`, {
-      headers: { authorization: `Bearer ${tokens.access_token.slice(0, -4)}AAAA` },
+      headers: { authorization: `Bearer ${forgedToken}` },
     });
     expect(forged.status).toBe(401);
     expect(forged.headers.get('www-authenticate')).toContain('error="invalid_token"');
@@ -261,6 +263,8 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
     // The logs are real: JSON lines that name the requests made above.
     expect(output).toContain('"path":"/oauth/token"');
     expect(output).toContain('"status":401');
+    expect(output).toContain('"level":20'); // debug lines too: the strictest log level the CLI offers
+    expect(output).toContain('bearer token rejected');
     secrets.expectAbsentFrom(output, 'the gateway output');
   });
 });

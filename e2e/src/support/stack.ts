@@ -76,6 +76,8 @@ export interface StackOptions {
   githubAccessTokenTtl?: number;
   /** Pre-registered clients, in config shape (`client_id`, `redirect_uris`, `trusted`, …). */
   clients?: Array<Record<string, Yaml>>;
+  /** The gateways' `--log-level` (default `info`); `debug` makes the leak checks stricter. */
+  logLevel?: 'debug' | 'info';
 }
 
 /** The running processes of one test file: two mock IdPs, two echo backends, the gateways. */
@@ -219,7 +221,15 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         spawnCli({
           name: `gateway-${i + 1}`,
           script: CLI.gateway,
-          args: ['serve', '--config', configPath, '--port', String(port)],
+          args: [
+            'serve',
+            '--config',
+            configPath,
+            '--port',
+            String(port),
+            '--log-level',
+            options.logLevel ?? 'info',
+          ],
           env: { ...UPSTREAM_SECRETS },
           readyPattern: GATEWAY_READY,
           readyTimeoutMs: 45_000,
