@@ -57,6 +57,17 @@ describe('createAuthorizationServer options', () => {
     });
   });
 
+  it('reports an unusable upstream at start', async () => {
+    const bad = config();
+    bad.upstreams = [{ ...bad.upstreams[0]!, type: 'oidc', issuer: 'http://idp.example.com' }];
+    await expect(
+      createAuthorizationServer({ config: bad, storage: createMemoryStorage() }),
+    ).rejects.toMatchObject({
+      name: 'ChainConfigurationError',
+      code: 'ERR_CHAIN_INVALID_OPTION',
+    });
+  });
+
   it('saves static clients at start, secret hashed, and derives the same cookie key from the same signing key', async () => {
     const storage = createMemoryStorage();
     const as = await createAuthorizationServer({

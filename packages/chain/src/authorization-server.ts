@@ -104,10 +104,11 @@ function defaultClient(
     upstream.type === 'oidc'
       ? [upstream.issuer]
       : [upstream.authorizationEndpoint, upstream.tokenEndpoint, upstream.userinfo.endpoint];
-  const allowInsecureHttp = urls.every((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || isLoopbackUrl(url);
-  });
+  // Plain http only for loopback upstreams (tests, the demo); never switched on for https ones.
+  const parsed = urls.map((value) => new URL(value));
+  const allowInsecureHttp =
+    parsed.some((url) => url.protocol === 'http:') &&
+    parsed.every((url) => url.protocol === 'https:' || isLoopbackUrl(url));
   return createUpstreamClient(
     upstream.type === 'oidc'
       ? { ...base, type: 'oidc', issuer: upstream.issuer }
@@ -191,8 +192,17 @@ export async function createAuthorizationServer(
     );
 
   const upstreams = config.upstreams.map((upstream) => {
-    if (options.upstreamClients === undefined)
-      return { config: upstream, client: defaultClient(upstream, options, upstreamTimeoutMs, logger) };
+    if (options.upstreamClients === undefined) {
+      try {
+        return { config: upstream, client: defaultClient(upstream, options, upstreamTimeoutMs, logger) };
+      } catch (cause) {
+        const reason =
+          cause instanceof Error && cause.name === 'UpstreamOptionsError' ? `: ${cause.message}` : '';
+        throw new ChainConfigurationError('ERR_CHAIN_INVALID_OPTION', `upstream ${upstream.name}${reason}`, {
+          cause,
+        });
+      }
+    }
     const client = options.upstreamClients.find((candidate) => candidate.name === upstream.name);
     if (client === undefined)
       throw new ChainConfigurationError(
