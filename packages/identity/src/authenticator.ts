@@ -31,7 +31,11 @@ export interface AuthenticatorOptions {
   refreshSkewSeconds?: number;
   /** Verified tokens kept in memory (default 10 000; 0 disables the cache). */
   verifiedTokenCacheSize?: number;
-  /** Lifetime of the cross-process refresh lock (default 10 000 ms). */
+  /**
+   * Lifetime of the cross-process refresh lock (default 30 000 ms). Keep it above the upstream
+   * client's timeout plus two storage operations: a refresh that outlives its lock is repeated
+   * by another instance with the same refresh token.
+   */
   refreshLockTtlMs?: number;
   /** How long a request waits for another process's refresh (default 10 000 ms). */
   refreshWaitTimeoutMs?: number;
@@ -74,7 +78,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 /** `LockStore.tryAcquireLock` takes a positive integer TTL: anything else would fail every refresh. */
 function lockTtl(value: number | undefined): number {
-  if (value === undefined) return 10_000;
+  if (value === undefined) return 30_000;
   if (!Number.isInteger(value) || value < 1) {
     throw new IdentityOptionsError('refreshLockTtlMs must be a positive integer');
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
 import { UpstreamError } from '@auth/upstream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthResult } from './auth-result.js';
 import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
 import type { Identity } from './identity.js';
@@ -289,6 +289,49 @@ describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
     const identity = await authenticate(authenticator(), ['corp']);
     expect(identity.upstreams['corp']).toMatchObject({ status: 'expired', reason: 'no refresh token' });
     expect(corp.refreshCount()).toBe(0);
+  });
+
+  it('a refresh as slow as the upstream timeout (10 s) is not repeated by another gateway: the default lock outlives it', async () => {
+    // Regression: the default refreshLockTtlMs (10 s) equalled the upstream client's default
+    // timeout, so a slow but successful refresh outlived its lock and a second gateway refreshed
+    // the same refresh token again (reuse at an IdP that rotates: the whole grant revoked).
+    let clock = Date.now();
+    const shared = createMemoryStorage({ now: () => clock });
+    try {
+      let calls = 0;
+      let finish!: () => void;
+      const slowRefresh = {
+        refresh: async () => {
+          calls++;
+          if (calls === 1) await new Promise<void>((resolve) => (finish = resolve));
+          return { accessToken: `new-access-${calls}`, tokenType: 'Bearer', expiresAt: clock + 600_000 };
+        },
+      };
+      await shared.storeUpstreamTokens(sessionId, 'corp', {
+        accessToken: 'old-access',
+        tokenType: 'Bearer',
+        refreshToken: 'old-refresh',
+        expiresAt: clock - 1_000,
+        sessionExpiresAt: clock + 86_400_000,
+        userId: 'user-1',
+        upstreamSubject: 'alice',
+        clientId: 'client-1',
+      });
+      const gateway = () =>
+        authenticator({ storage: shared, upstreamClients: { corp: slowRefresh }, now: () => clock });
+      const first = authenticate(gateway(), ['corp']);
+      await vi.waitFor(() => expect(calls).toBe(1));
+      clock += 10_500; // the IdP answers just under the upstream timeout, after a slow storage read
+      const second = authenticate(gateway(), ['corp']);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      finish();
+      const [a, b] = await Promise.all([first, second]);
+      expect(calls).toBe(1);
+      expect(a.upstreamTokens['corp']).toBe('new-access-1');
+      expect(b.upstreamTokens['corp']).toBe('new-access-1');
+    } finally {
+      await shared.close();
+    }
   });
 
   it('keeps the old refresh token (and the record) when the upstream returns none', async () => {
