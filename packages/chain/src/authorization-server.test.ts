@@ -68,7 +68,7 @@ describe('createAuthorizationServer options', () => {
     });
   });
 
-  it('saves static clients at start, secret hashed, and derives the same cookie key from the same signing key', async () => {
+  it('saves static clients at start with the secret hashed, and publishes the ephemeral key', async () => {
     const storage = createMemoryStorage();
     const as = await createAuthorizationServer({
       config: config({

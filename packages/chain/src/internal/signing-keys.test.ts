@@ -1,0 +1,43 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Secret } from '@auth/config';
+import { describe, expect, it } from 'vitest';
+import { loadSigningKeys } from './signing-keys.js';
+
+const pem = () =>
+  new Secret(
+    generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+  );
+
+describe('loadSigningKeys', () => {
+  it('derives the same cookie secret from the same key (replicas agree), another from another key', async () => {
+    const key = pem();
+    const a = await loadSigningKeys([{ file: 'k.pem', alg: 'ES256', pem: key }]);
+    const b = await loadSigningKeys([{ file: 'k.pem', alg: 'ES256', pem: key }]);
+    const c = await loadSigningKeys([{ file: 'o.pem', alg: 'ES256', pem: pem() }]);
+    expect(a.ephemeral).toBe(false);
+    expect(a.signing.kid).toBe(b.signing.kid);
+    expect(Buffer.from(a.derivedSecret('x'))).toEqual(Buffer.from(b.derivedSecret('x')));
+    expect(Buffer.from(a.derivedSecret('x'))).not.toEqual(Buffer.from(a.derivedSecret('y')));
+    expect(Buffer.from(a.derivedSecret('x'))).not.toEqual(Buffer.from(c.derivedSecret('x')));
+  });
+
+  it('generates an ephemeral ES256 key when none is configured', async () => {
+    const a = await loadSigningKeys([]);
+    const b = await loadSigningKeys([]);
+    expect(a.ephemeral).toBe(true);
+    expect(a.signing.alg).toBe('ES256');
+    expect(Buffer.from(a.derivedSecret('x'))).not.toEqual(Buffer.from(b.derivedSecret('x')));
+    expect(a.all[0]!.jwk).not.toHaveProperty('d');
+  });
+
+  it('refuses a PEM that is not a private key, naming the file but not the content', async () => {
+    const error = await loadSigningKeys([
+      { file: 'bad.pem', alg: 'ES256', pem: new Secret('not-a-pem-secret') },
+    ]).catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'ERR_CHAIN_INVALID_SIGNING_KEY' });
+    expect((error as Error).message).toContain('bad.pem');
+    expect((error as Error).message).not.toContain('not-a-pem-secret');
+  });
+});
