@@ -135,6 +135,8 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
       const second = await runChain(fc, {}, { jar });
       expect(second.ride.consentShown).toBe(false);
       expect(second.callback.searchParams.get('code')).toBeTypeOf('string');
+      const asked = await runChain(fc, { prompt: 'consent' }, { jar });
+      expect(asked.ride.consentShown).toBe(true);
       const other = await registeredClient(h);
       const third = await runChain(other, {}, { jar });
       expect(third.ride.consentShown).toBe(true);

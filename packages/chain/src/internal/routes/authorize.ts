@@ -100,9 +100,17 @@ export function authorizeHandler(ctx: ServerContext) {
       return;
     }
 
-    // Rule 3: consent, unless trusted or remembered for this browser.
+    // Rule 3: consent, unless trusted or remembered for this browser (OIDC `prompt=consent` asks again).
     const now = ctx.now();
-    if (client.trusted === true || rememberedClients(req, ctx.cookieSecret, now).includes(clientId)) {
+    let prompt: string[];
+    try {
+      prompt = (params.optional('prompt', 64) ?? '').split(' ');
+    } catch {
+      prompt = [];
+    }
+    const remembered =
+      !prompt.includes('consent') && rememberedClients(req, ctx.cookieSecret, now).includes(clientId);
+    if (client.trusted === true || remembered) {
       await startChain(ctx, request, res, 302);
       return;
     }
