@@ -11,7 +11,8 @@ import {
 import { type Harness, startHarness } from './test-support/gateway-harness.js';
 import { type RecordingStorage, recordSessions } from './test-support/recording-storage.js';
 
-const TIMEOUT_MS = 800;
+// Generous enough that a normal leg never hits it on a loaded machine.
+const TIMEOUT_MS = 2000;
 
 /** Every mock IdP fault of SPEC §10 that must abort a required leg, and the client error of SPEC §6. */
 const FAULTS: Array<[string, MockIdpFaults, string]> = [
@@ -25,7 +26,7 @@ const FAULTS: Array<[string, MockIdpFaults, string]> = [
   ['token endpoint 500', { token_status: 500 }, 'temporarily_unavailable'],
   ['token endpoint 503', { token_status: 503 }, 'temporarily_unavailable'],
   ['token endpoint invalid_grant', { token_error: 'invalid_grant' }, 'server_error'],
-  ['token endpoint delay past the timeout', { token_delay_ms: TIMEOUT_MS + 700 }, 'temporarily_unavailable'],
+  ['token endpoint delay past the timeout', { token_delay_ms: TIMEOUT_MS + 1500 }, 'temporarily_unavailable'],
   ['ID token with a bad signature', { id_token: 'bad_signature' }, 'server_error'],
   ['ID token with a wrong nonce', { id_token: 'wrong_nonce' }, 'server_error'],
   ['ID token with a wrong audience', { id_token: 'wrong_audience' }, 'server_error'],
