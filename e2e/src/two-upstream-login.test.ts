@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, completeLogin } from './support/browser.js';
 import { stopAll } from './support/process.js';
-import { SecretsSeen } from './support/secrets.js';
+import { MOCK_IDP_TOKEN, SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
 
 /**
@@ -133,6 +133,22 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
     const claims = oauth.getValidatedIdTokenClaims(tokens);
     expect(claims?.iss).toBe(stack.issuer);
     expect(claims?.aud).toBe(client.client_id);
+
+    // SPEC §1: the client never sees an upstream token, neither in the token response nor inside the JWT.
+    expect(JSON.stringify(tokens)).not.toMatch(MOCK_IDP_TOKEN);
+    const [, payload = ''] = tokens.access_token.split('.');
+    const accessClaims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(JSON.stringify(accessClaims)).not.toMatch(MOCK_IDP_TOKEN);
+    expect(accessClaims['iss']).toBe(stack.issuer);
+    expect([...(accessClaims['aud'] as string[])].sort()).toEqual([
+      `${stack.issuer}/mcp/corp`,
+      `${stack.issuer}/mcp/github`,
+    ]);
+    expect(accessClaims['client_id']).toBe(client.client_id);
+    expect(accessClaims['tsid']).toEqual(expect.any(String));
   });
 
   it('/mcp/corp reaches backend A with the corp token, which the corp IdP accepts and is not the gateway JWT', async () => {
