@@ -54,8 +54,11 @@ describe('chain failures (SPEC §6)', () => {
     for (const idp of Object.values(h.idps)) idp.clearFaults();
   });
   afterAll(async () => {
-    await h.close();
-    await storage.close();
+    try {
+      await h.close();
+    } finally {
+      await storage.close();
+    }
   });
 
   for (const [leg, provider] of [

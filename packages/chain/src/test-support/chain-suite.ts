@@ -50,8 +50,11 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
     });
     afterAll(async () => {
       for (const harness of harnesses) {
-        await harness.close();
-        await harness.storage.close();
+        try {
+          await harness.close();
+        } finally {
+          await harness.storage.close();
+        }
       }
     });
 

@@ -51,6 +51,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Every harness checks its whole log when it closes: no configured secret, nothing an IdP
+ * issued (codes and tokens start with the IdP's prefix), no JWT, and no 43-character
+ * base64url value (the shape of this server's codes, refresh tokens, states and session ids).
+ */
+function leakingLines(lines: readonly string[], secrets: readonly string[]): string[] {
+  return lines.filter(
+    (line) =>
+      secrets.some((secret) => line.includes(secret)) ||
+      /eyJ[A-Za-z0-9_-]{8,}/.test(line) ||
+      /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43,}(?![A-Za-z0-9_-])/.test(line),
+  );
+}
+
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -164,11 +178,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       secrets,
       resource: (path) => `${issuer}${path}`,
       async close() {
+        const leaks = leakingLines(logs.lines, [
+          ...secrets,
+          ...Object.values(idps).map((idp) => idp.tokenPrefix),
+        ]);
         await as.close();
         await Promise.all(Object.values(idps).map((idp) => idp.close()));
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (options.storage === undefined) await storage.close();
+        if (leaks.length > 0) throw new Error(`log lines hold secrets or tokens:\n${leaks.join('\n')}`);
       },
     };
   } catch (error) {
