@@ -316,6 +316,16 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       providers.add(providerName);
     },
 
+    async replaceUpstreamTokens(
+      sessionId: string,
+      providerName: string,
+      tokens: UpstreamTokens,
+    ): Promise<boolean> {
+      if (upstream.get(upstreamKey(sessionId, providerName)) === undefined) return false;
+      await storage.storeUpstreamTokens(sessionId, providerName, tokens);
+      return true;
+    },
+
     async getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined> {
       const entry = upstream.get(upstreamKey(sessionId, providerName));
       return entry === undefined ? undefined : clone(entry.tokens);

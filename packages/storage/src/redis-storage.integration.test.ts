@@ -199,6 +199,7 @@ describe('redis: one round trip per operation (MONITOR)', () => {
     const codes = [randomToken('code'), randomToken('code')];
     // Warm-up: each script is sent once with EVAL (loaded once per connection).
     await storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture());
+    await storage.replaceUpstreamTokens(sid, 'corp', upstreamTokensFixture());
     await storage.getAllUpstreamTokens(sid);
     await storage.deleteUpstreamTokens(sid);
     for (const pending of pendings) await storage.savePendingAuthorization(pending);
@@ -213,6 +214,9 @@ describe('redis: one round trip per operation (MONITOR)', () => {
     const one = { evalsha: 1 };
     await storage.storeUpstreamTokens(sid, 'github', upstreamTokensFixture());
     expect(await during(() => storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture()))).toEqual(
+      one,
+    );
+    expect(await during(() => storage.replaceUpstreamTokens(sid, 'corp', upstreamTokensFixture()))).toEqual(
       one,
     );
     expect(await during(() => storage.getAllUpstreamTokens(sid))).toEqual(one);

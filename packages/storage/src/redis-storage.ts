@@ -331,6 +331,25 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       );
     },
 
+    async replaceUpstreamTokens(
+      sessionId: string,
+      providerName: string,
+      tokens: UpstreamTokens,
+    ): Promise<boolean> {
+      const evictAt = upstreamEvictionTime(tokens);
+      const ttl = evictAt === undefined ? -1 : ttlUntil(evictAt);
+      const encoded = codec.encode(tokens, upstreamAad(sessionId, providerName));
+      const reply = await script(
+        'authStorageReplaceUpstream',
+        keys.upstream(sessionId, providerName),
+        keys.upstreamIndex(sessionId),
+        providerName,
+        encoded,
+        ttl,
+      );
+      return Number(reply) !== -1;
+    },
+
     async getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined> {
       const reply = await run('getUpstreamTokens', () => client.get(keys.upstream(sessionId, providerName)));
       return typeof reply === 'string'

@@ -96,6 +96,12 @@ export function withArgumentChecks(backend: Storage): Storage {
       validateUpstreamTokens(tokens);
       return backend.storeUpstreamTokens(sessionId, providerName, tokens);
     },
+    async replaceUpstreamTokens(sessionId, providerName, tokens) {
+      requireSessionId(sessionId);
+      provider(providerName);
+      validateUpstreamTokens(tokens);
+      return backend.replaceUpstreamTokens(sessionId, providerName, tokens);
+    },
     async getUpstreamTokens(sessionId, providerName) {
       requireSessionId(sessionId);
       return backend.getUpstreamTokens(sessionId, provider(providerName));

@@ -1,4 +1,29 @@
 /**
+ * Body of the upstream store: KEYS token, session index; ARGV provider, record, ttl ms
+ * (-1 = none, 0 = already evictable: delete). The index never expires before any of its entries.
+ */
+const STORE_UPSTREAM = `
+local ttl = tonumber(ARGV[3])
+if ttl == 0 then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[2], ARGV[1])
+  return 0
+end
+local before = redis.call('PTTL', KEYS[2])
+if ttl < 0 then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+end
+redis.call('SADD', KEYS[2], ARGV[1])
+if ttl < 0 then
+  redis.call('PERSIST', KEYS[2])
+elseif before == -2 or (before >= 0 and before < ttl) then
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
+return 1`;
+
+/**
  * Lua scripts of the Redis backend, registered with ioredis `defineCommand`
  * (sent with EVAL once per connection, EVALSHA afterwards). Each runs atomically
  * and is one round trip. Keys a script builds itself (from a prefix in ARGV)
@@ -114,26 +139,15 @@ return {'conflict', cur}`,
    */
   authStorageStoreUpstream: {
     numberOfKeys: 2,
+    lua: STORE_UPSTREAM,
+  },
+
+  /** As `authStorageStoreUpstream`, only when the token key still exists; returns -1 (nothing stored) otherwise. */
+  authStorageReplaceUpstream: {
+    numberOfKeys: 2,
     lua: `
-local ttl = tonumber(ARGV[3])
-if ttl == 0 then
-  redis.call('DEL', KEYS[1])
-  redis.call('SREM', KEYS[2], ARGV[1])
-  return 0
-end
-local before = redis.call('PTTL', KEYS[2])
-if ttl < 0 then
-  redis.call('SET', KEYS[1], ARGV[2])
-else
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
-end
-redis.call('SADD', KEYS[2], ARGV[1])
-if ttl < 0 then
-  redis.call('PERSIST', KEYS[2])
-elseif before == -2 or (before >= 0 and before < ttl) then
-  redis.call('PEXPIRE', KEYS[2], ttl)
-end
-return 1`,
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+${STORE_UPSTREAM}`,
   },
 
   /** KEYS: session index. ARGV: token key prefix. Returns {provider, record, ...}. */

@@ -37,6 +37,13 @@ export interface UpstreamTokens {
 export interface UpstreamTokenStore {
   /** Stores (replaces) one provider's tokens for a session. Atomic with the session index; one Redis round trip. */
   storeUpstreamTokens(sessionId: string, providerName: string, tokens: UpstreamTokens): Promise<void>;
+  /**
+   * Replaces one provider's tokens only while the session still holds tokens for it, atomically
+   * (one Redis round trip): a refresh that finishes after the tokens were deleted (revocation, a
+   * failed chain, `invalid_grant` elsewhere) must not bring them back. Resolves `false`, storing
+   * nothing, when there was no entry to replace.
+   */
+  replaceUpstreamTokens(sessionId: string, providerName: string, tokens: UpstreamTokens): Promise<boolean>;
   /** One provider's tokens, expired access tokens included; `undefined` when none. */
   getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined>;
   /** Every provider's tokens of a session in one read (`{}` when none; expired ones included). One Redis round trip. */

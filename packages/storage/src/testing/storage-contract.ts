@@ -75,6 +75,29 @@ export function runStorageContract(
         expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp: second });
       });
 
+      it('replaceUpstreamTokens replaces a live entry but never brings back deleted tokens', async () => {
+        // Regression: only an unconditional store existed, so a refresh finishing after a
+        // revocation wrote the session's tokens back.
+        const storage = await fresh();
+        const sid = randomUUID();
+        const first = upstreamTokensFixture();
+        const second = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(sid, 'corp', first);
+        expect(await storage.replaceUpstreamTokens(sid, 'corp', second)).toBe(true);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp: second });
+        await storage.deleteUpstreamTokens(sid);
+        expect(await storage.replaceUpstreamTokens(sid, 'corp', upstreamTokensFixture())).toBe(false);
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toBeUndefined();
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
+        await storage.storeUpstreamTokens(sid, 'github', first);
+        expect(await storage.replaceUpstreamTokens(sid, 'corp', second)).toBe(false);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ github: first });
+        await invalid(storage.replaceUpstreamTokens('', 'corp', second));
+        await invalid(storage.replaceUpstreamTokens(sid, '', second));
+        await invalid(storage.replaceUpstreamTokens(sid, 'github', { accessToken: '' } as never));
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ github: first });
+      });
+
       it('returns {} for an unknown session', async () => {
         const storage = await fresh();
         expect(await storage.getAllUpstreamTokens(randomUUID())).toEqual({});
