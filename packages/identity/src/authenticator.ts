@@ -112,6 +112,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     'getAllUpstreamTokens',
     'getUpstreamTokens',
     'storeUpstreamTokens',
+    'replaceUpstreamTokens',
     'deleteUpstreamTokensForProvider',
     'tryAcquireLock',
     'releaseLock',

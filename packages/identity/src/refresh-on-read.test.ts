@@ -334,6 +334,51 @@ describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
     }
   });
 
+  it('a revocation during a refresh wins: the refreshed tokens are not stored back (no resurrection)', async () => {
+    // Regression: the lock holder stored the refreshed tokens unconditionally, so tokens deleted
+    // while the upstream answered (RFC 7009 revocation, a failed chain) came back, with a live
+    // refresh token, until the session's end.
+    let finish!: () => void;
+    let called = false;
+    const auth = authenticator({
+      upstreamClients: {
+        corp: {
+          refresh: async () => {
+            called = true;
+            await new Promise<void>((resolve) => (finish = resolve));
+            return {
+              accessToken: 'new-access',
+              tokenType: 'Bearer',
+              refreshToken: 'new-refresh',
+              expiresAt: Date.now() + 600_000,
+            };
+          },
+        },
+      },
+    });
+    await storage.storeUpstreamTokens(sessionId, 'corp', {
+      accessToken: 'old-access',
+      tokenType: 'Bearer',
+      refreshToken: 'old-refresh',
+      expiresAt: Date.now() - 1_000,
+      sessionExpiresAt: Date.now() + 86_400_000,
+      userId: 'user-1',
+      upstreamSubject: 'alice',
+      clientId: 'client-1',
+    });
+    const pending = authenticate(auth, ['corp']);
+    await vi.waitFor(() => expect(called).toBe(true));
+    await storage.deleteUpstreamTokens(sessionId);
+    finish();
+    const identity = await pending;
+    expect(identity.upstreamTokens['corp']).toBeUndefined();
+    expect(identity.upstreams['corp']).toEqual({
+      status: 'revoked',
+      reason: 'the tokens were deleted meanwhile',
+    });
+    expect(await storage.getAllUpstreamTokens(sessionId)).toEqual({});
+  });
+
   it('keeps the old refresh token (and the record) when the upstream returns none', async () => {
     const expiresAt = Date.now() + 600_000;
     const auth = authenticator({

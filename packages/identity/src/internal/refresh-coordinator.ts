@@ -201,7 +201,11 @@ export class RefreshCoordinator {
       };
     }
     const next = merge(stored, set, requestedAt);
-    await storage.storeUpstreamTokens(sessionId, provider, next);
+    // Only while the entry still exists: a revocation during the refresh wins (no resurrection).
+    if (!(await storage.replaceUpstreamTokens(sessionId, provider, next))) {
+      logger.warn({ provider, sessionId }, 'upstream tokens deleted during the refresh; result dropped');
+      return { status: 'revoked', reason: 'the tokens were deleted meanwhile' };
+    }
     logger.info({ provider, sessionId, expiresAt: next.expiresAt }, 'upstream token refreshed');
     return { status: 'ok', tokens: next };
   }

@@ -7,6 +7,7 @@ export function countCalls<T extends UpstreamTokenStore & LockStore>(
   const calls: Record<string, number> = {};
   const methods = [
     'storeUpstreamTokens',
+    'replaceUpstreamTokens',
     'getUpstreamTokens',
     'getAllUpstreamTokens',
     'deleteUpstreamTokens',
