@@ -1,79 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, completeLogin } from './support/browser.js';
+import { InMemoryProvider } from './support/mcp-provider.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:33418/oauth/callback';
 
-/** An in-memory OAuthClientProvider, as an MCP host application would implement it. */
-class InMemoryProvider implements OAuthClientProvider {
-  client: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = '';
-  lastState = '';
-  redirects: URL[] = [];
-
-  get redirectUrl(): string {
-    return REDIRECT_URI;
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'e2e MCP SDK client',
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-
-  state(): string {
-    this.lastState = randomBytes(16).toString('base64url');
-    return this.lastState;
-  }
-
-  clientInformation(): OAuthClientInformationMixed | undefined {
-    return this.client;
-  }
-
-  saveClientInformation(info: OAuthClientInformationMixed): void {
-    this.client = info;
-  }
-
-  tokens(): OAuthTokens | undefined {
-    return this.saved;
-  }
-
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-
-  redirectToAuthorization(url: URL): void {
-    this.redirects.push(url);
-  }
-
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-
-  codeVerifier(): string {
-    return this.verifier;
-  }
-}
-
 /** SPEC §11: the MCP TypeScript SDK's `auth()` against the spawned gateway. */
 describe('MCP TypeScript SDK client auth() against the gateway', () => {
   let stack: Stack;
-  const provider = new InMemoryProvider();
+  const provider = new InMemoryProvider(REDIRECT_URI);
   const secrets = new SecretsSeen();
   let serverUrl: string;
   let usedCode = '';
@@ -152,7 +91,7 @@ describe('MCP TypeScript SDK client auth() against the gateway', () => {
   });
 
   it('a replayed code fails with invalid_grant and revokes the grant its first use issued (SPEC §7)', async () => {
-    const replay = new InMemoryProvider();
+    const replay = new InMemoryProvider(REDIRECT_URI);
     replay.client = provider.client;
     replay.verifier = provider.verifier;
     const failure = await auth(replay, { serverUrl, authorizationCode: usedCode }).catch(

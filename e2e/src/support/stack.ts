@@ -76,6 +76,8 @@ export interface StackOptions {
   githubAccessTokenTtl?: number;
   /** Pre-registered clients, in config shape (`client_id`, `redirect_uris`, `trusted`, …). */
   clients?: Array<Record<string, Yaml>>;
+  /** Route `/mcp/corp` to this backend instead of the corp echo backend (e.g. a real MCP server). */
+  corpBackendUrl?: string;
   /** The gateways' `--log-level` (default `info`); `debug` makes the leak checks stricter. */
   logLevel?: 'debug' | 'info';
 }
@@ -203,7 +205,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         },
       ],
       routes: [
-        { path: '/mcp/corp', backend: corpBackend.url, upstream: 'corp' },
+        { path: '/mcp/corp', backend: options.corpBackendUrl ?? corpBackend.url, upstream: 'corp' },
         {
           path: '/mcp/github',
           backend: githubBackend.url,
