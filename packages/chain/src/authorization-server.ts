@@ -13,6 +13,7 @@ import { ChainConfigurationError } from './chain-configuration-error.js';
 import type { ServerContext } from './internal/context.js';
 import { errorHandler, toOAuthError } from './internal/error-handler.js';
 import { sendErrorPage } from './internal/html.js';
+import { logRoute } from './internal/log-route.js';
 import { isLoopbackUrl } from './internal/redirect-uri.js';
 import { authorizeHandler } from './internal/routes/authorize.js';
 import { callbackHandler } from './internal/routes/callback.js';
@@ -140,7 +141,7 @@ function htmlEndpoint(
     } catch (error) {
       const mapped = toOAuthError(error);
       logger.error(
-        { event: 'request.error', path: req.path, sent: mapped.error },
+        { event: 'request.error', route: logRoute(req), sent: mapped.error },
         'interactive request failed',
       );
       if (!res.headersSent) sendErrorPage(res, mapped.status, mapped.error, mapped.errorDescription);

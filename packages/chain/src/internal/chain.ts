@@ -165,7 +165,9 @@ export async function completeLeg(
       ctx,
       state,
       new OAuthError('access_denied', 'the sign-in response came back on the wrong path', {
-        detail: `callback on ${pathProvider} for a leg of ${pending.providerName ?? '?'}`,
+        detail: `callback on ${
+          ctx.upstreams.some((u) => u.config.name === pathProvider) ? pathProvider : 'an unknown provider'
+        } for a leg of ${pending.providerName ?? '?'}`,
       }),
       res,
       pending.providerName,

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
 import { OAuthError } from '../oauth-error.js';
 import { describeError } from './chain-error.js';
+import { logRoute } from './log-route.js';
 
 /**
  * Errors of the body parsers and the router (http-errors style) carry a 4xx `status`,
@@ -33,7 +34,12 @@ export function toOAuthError(error: unknown): OAuthError {
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const mapped = toOAuthError(error);
-    const fields = { event: 'request.error', path: req.path, sent: mapped.error, ...describeError(error) };
+    const fields = {
+      event: 'request.error',
+      route: logRoute(req),
+      sent: mapped.error,
+      ...describeError(error),
+    };
     if (mapped.status >= 500) logger.error(fields, 'request failed');
     else logger.info(fields, 'request rejected');
     if (res.headersSent) {

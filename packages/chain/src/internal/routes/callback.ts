@@ -21,7 +21,11 @@ export function callbackHandler(ctx: ServerContext) {
     // Consumed atomically: a replayed or unknown state finds nothing.
     const pending = await ctx.storage.consumePendingAuthorization(state);
     if (pending === undefined || pending.kind !== 'upstream') {
-      ctx.logger.warn({ event: 'callback.unknown_state', provider }, 'unknown, expired or replayed state');
+      const known = ctx.upstreams.some((u) => u.config.name === provider);
+      ctx.logger.warn(
+        { event: 'callback.unknown_state', provider: known ? provider : 'unknown' },
+        'unknown, expired or replayed state',
+      );
       sendErrorPage(res, 400, 'invalid_request', 'This sign-in response has expired or was already used.');
       return;
     }
