@@ -2,6 +2,7 @@ import { type GatewayConfig, Secret } from '@auth/config';
 import { createMemoryStorage } from '@auth/storage';
 import { describe, expect, it } from 'vitest';
 import { createAuthorizationServer } from './authorization-server.js';
+import { startHarness } from './test-support/gateway-harness.js';
 
 const config = (overrides: Partial<GatewayConfig> = {}): GatewayConfig => ({
   issuer: 'http://127.0.0.1:8080',
@@ -95,5 +96,24 @@ describe('createAuthorizationServer options', () => {
     expect(as.jwks().keys).toHaveLength(1);
     expect(as.jwks().keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
     await as.close();
+  });
+});
+
+describe('logging of malformed input', () => {
+  it('does not quote a malformed body in the logs', async () => {
+    const h = await startHarness({ upstreams: [{ name: 'corp', mode: 'oidc' }] });
+    try {
+      const response = await fetch(`${h.issuer}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"client_secret": "quoted-secret-value", broken',
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+      expect(h.logs.lines.some((line) => line.includes('entity.parse.failed'))).toBe(true);
+      expect(h.logs.leaks(['quoted-secret-value'])).toEqual([]);
+    } finally {
+      await h.close();
+    }
   });
 });

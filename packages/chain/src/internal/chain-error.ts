@@ -14,7 +14,13 @@ export function describeError(error: unknown): Record<string, unknown> {
     };
   if (error instanceof OAuthError)
     return { error: error.error, detail: error.detail ?? error.errorDescription };
-  if (error instanceof Error) return { errorName: error.name, detail: error.message };
+  if (error instanceof Error) {
+    // Body-parser and router errors quote client input in their messages: log their type only.
+    const { status, type } = error as { status?: unknown; type?: unknown };
+    if (typeof status === 'number' && status >= 400 && status < 500)
+      return { errorName: error.name, status, ...(typeof type === 'string' ? { type } : {}) };
+    return { errorName: error.name, detail: error.message };
+  }
   return { detail: 'non-error thrown' };
 }
 
