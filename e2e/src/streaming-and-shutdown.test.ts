@@ -1,5 +1,6 @@
-import { request } from 'node:http';
-import { connect } from 'node:net';
+import { once } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayLogin, loginThroughGateway } from './support/login.js';
 import { stopAll } from './support/process.js';
@@ -36,14 +37,49 @@ function tryConnect(port: number): Promise<string> {
   });
 }
 
+/**
+ * An endless event stream (one event every 200 ms) that records when its client went away,
+ * to see whether the gateway ends the backend request when its own client disconnects.
+ */
+async function startEndlessStream(): Promise<{ url: string; closedAt(): number; close(): Promise<void> }> {
+  let closedAt = 0;
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    let n = 0;
+    const timer = setInterval(() => {
+      n += 1;
+      res.write(`id: ${n}\ndata: ${n}\n\n`);
+    }, 200);
+    res.on('close', () => {
+      clearInterval(timer);
+      closedAt = Date.now();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    closedAt: () => closedAt,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 /** Issue 6 "It must show" 6 (streaming) and 7 (graceful shutdown), on the spawned gateway. */
 describe('streaming and graceful shutdown of the gateway process', () => {
   let stack: Stack;
   let login: GatewayLogin;
+  let endless: Awaited<ReturnType<typeof startEndlessStream>>;
   const secrets = new SecretsSeen();
 
   beforeAll(async () => {
-    stack = await startStack();
+    endless = await startEndlessStream();
+    stack = await startStack({
+      extraRoutes: [{ path: '/mcp/stream', backend: endless.url, upstream: 'corp' }],
+    });
     login = await loginThroughGateway(stack.issuer, { username: 'carol' });
     secrets.add('gateway access_token', login.tokens.access_token);
     secrets.add('gateway refresh_token', login.tokens.refresh_token);
@@ -52,6 +88,7 @@ describe('streaming and graceful shutdown of the gateway process', () => {
   });
   afterAll(async () => {
     await stack?.stop();
+    await endless?.close();
     await stopAll();
   });
 
@@ -85,6 +122,25 @@ describe('streaming and graceful shutdown of the gateway process', () => {
     expect(seen?.headers['authorization']).toMatch(/^Bearer /);
     expect(seen?.headers['authorization']).not.toContain(login.tokens.access_token);
     secrets.add('corp upstream access token', seen?.headers['authorization']);
+  });
+
+  it('a client that goes away mid-stream ends the backend stream too (no upstream connection left behind)', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${stack.issuer}/mcp/stream`, {
+      headers: { authorization: `Bearer ${login.tokens.access_token}` },
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('data: ');
+    expect(endless.closedAt()).toBe(0);
+    const abortedAt = Date.now();
+    abort.abort();
+    const deadline = abortedAt + 5_000;
+    while (endless.closedAt() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(endless.closedAt(), 'the backend stream was closed').toBeGreaterThan(0);
+    expect(endless.closedAt() - abortedAt).toBeLessThan(5_000);
   });
 
   it('SIGTERM with a slow request in flight: it completes with 200, new connections are refused, exit code 0', async () => {

@@ -78,6 +78,8 @@ export interface StackOptions {
   clients?: Array<Record<string, Yaml>>;
   /** Route `/mcp/corp` to this backend instead of the corp echo backend (e.g. a real MCP server). */
   corpBackendUrl?: string;
+  /** More routes, after `/mcp/corp` and `/mcp/github` (config shape: `path`, `backend`, `upstream`, …). */
+  extraRoutes?: Array<Record<string, Yaml>>;
   /** The gateways' `--log-level` (default `info`); `debug` makes the leak checks stricter. */
   logLevel?: 'debug' | 'info';
 }
@@ -213,6 +215,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
           header_strategy: 'custom',
           custom_header_name: 'X-Upstream-Token',
         },
+        ...(options.extraRoutes ?? []),
       ],
     };
     const configPath = join(dir.path, 'gateway.yaml');
