@@ -50,6 +50,7 @@ function everyMethod(storage: Storage, sid: string): Array<[string, () => Promis
     ['getUserIdByProviderIdentity', () => storage.getUserIdByProviderIdentity('corp', 'subject')],
     ['linkProviderIdentity', () => storage.linkProviderIdentity('corp', 'subject', 'user-1')],
     ['storeUpstreamTokens', () => storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture())],
+    ['replaceUpstreamTokens', () => storage.replaceUpstreamTokens(sid, 'corp', upstreamTokensFixture())],
     ['getUpstreamTokens', () => storage.getUpstreamTokens(sid, 'corp')],
     ['getAllUpstreamTokens', () => storage.getAllUpstreamTokens(sid)],
     ['deleteUpstreamTokens', () => storage.deleteUpstreamTokens(sid)],
@@ -99,6 +100,41 @@ async function waitUntilUsable(storage: Storage): Promise<void> {
     }
   }
 }
+
+/** Every message and enumerable property of an error and its causes, as a logger's serializer would see them. */
+function everything(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) {
+    parts.push(current.message, JSON.stringify({ ...current }));
+  }
+  return parts.join(' | ');
+}
+
+describe('redis errors carry no token value (SPEC §3)', () => {
+  it('a Redis error does not keep the command arguments (the token record) in its cause', async () => {
+    // Regression: the ioredis error became the StorageUnavailableError's cause as is, and ioredis
+    // puts `command: { name, args }` on it: a logger serializing the cause chain printed the
+    // token record (in clear without an encryptionKey).
+    const sid = randomUUID();
+    const tokens = upstreamTokensFixture();
+    const keyPrefix = `wrongtype-${randomUUID()}:`;
+    const failing = createRedisStorage({ url: server.url, keyPrefix });
+    const raw = new Redis(server.url);
+    await raw.set(`${keyPrefix}upstream:idx:{${sid}}`, 'not a set');
+    const error = await failing.storeUpstreamTokens(sid, 'corp', tokens).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    const said = everything(error);
+    expect(said).toContain('WRONGTYPE');
+    for (const secret of [tokens.accessToken, tokens.refreshToken as string, tokens.idToken as string]) {
+      expect(said.includes(secret)).toBe(false);
+    }
+    raw.disconnect();
+    await failing.close();
+  });
+});
 
 describe('redis outage (SPEC §3): typed errors within a bounded time, then recovery', () => {
   it('a store with its own client (url): every method rejects while Redis is down, and works once it is back', async () => {

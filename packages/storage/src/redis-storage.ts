@@ -43,6 +43,15 @@ export interface RedisStorageOptions {
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
 
+/** A copy of a driver error without its properties (ioredis: `command.args`); code kept for diagnosis. */
+function redacted(error: Error): Error {
+  const copy = new Error(error.message);
+  copy.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') Object.assign(copy, { code });
+  return copy;
+}
+
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
 
 interface StoredClient {
@@ -97,8 +106,17 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
   let closed = false;
 
   let lastWarningAt = Number.NEGATIVE_INFINITY;
-  /** A typed error for a failed operation; logged at warn at most every 5 s, at debug otherwise. */
-  const unavailable = (operation: string, message: string, cause?: unknown): StorageUnavailableError => {
+  /**
+   * A typed error for a failed operation; logged at warn at most every 5 s, at debug otherwise.
+   * The driver error is kept as `cause` by name, message and code only: ioredis puts the command
+   * with its arguments (token records, in clear without an encryption key) on its errors.
+   */
+  const unavailable = (
+    operation: string,
+    message: string,
+    driverError?: unknown,
+  ): StorageUnavailableError => {
+    const cause = driverError instanceof Error ? redacted(driverError) : undefined;
     const entry = { operation, err: { message: message.slice(0, 200) } };
     const at = Date.now();
     if (at - lastWarningAt >= 5000) {
