@@ -212,6 +212,23 @@ describe('upstreamswap behind the real identity middleware, in front of a real p
       expect(result.body['error_description']).toBe('corp re-authentication required');
     });
 
+    it('a provider named like an Object.prototype member (constructor) is looked up as an own entry only', async () => {
+      // Regression: `upstreamTokens['constructor']` found Object itself, so an unavailable
+      // "constructor" upstream answered 401 (not 503) and a missing one logged a bogus header error.
+      const unavailable = await gateway({ providerName: 'constructor', headerStrategy: 'replace' }, [
+        withIdentity({ constructor: { status: 'unavailable' } } as Identity['upstreams']),
+      ]);
+      expect((await call(unavailable.url)).status).toBe(503);
+      const before = logs.length;
+      const missing = await gateway({ providerName: 'constructor', headerStrategy: 'replace' }, [
+        withIdentity({}),
+      ]);
+      const result = await call(missing.url);
+      expect(result.status).toBe(401);
+      expect(result.body['error_description']).toBe('constructor re-authentication required');
+      expect(logs.slice(before).some((line) => line.includes('not a valid header value'))).toBe(false);
+    });
+
     it('unavailable → 503 temporarily_unavailable with Retry-After', async () => {
       const { url } = await gateway(
         { providerName: 'corp', headerStrategy: 'replace', retryAfterSeconds: 7 },

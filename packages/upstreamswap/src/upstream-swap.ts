@@ -58,8 +58,13 @@ export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler
         .json({ error: 'unauthorized', error_description: 'Authentication required' });
       return;
     }
-    const token = identity.upstreamTokens[providerName];
-    const state = identity.upstreams[providerName];
+    // Own entries only: a provider may be named like an Object.prototype member (`constructor`).
+    const token = Object.hasOwn(identity.upstreamTokens, providerName)
+      ? identity.upstreamTokens[providerName]
+      : undefined;
+    const state = Object.hasOwn(identity.upstreams, providerName)
+      ? identity.upstreams[providerName]
+      : undefined;
     if (token === undefined) {
       if (state?.status === 'unavailable') {
         logger.warn(
