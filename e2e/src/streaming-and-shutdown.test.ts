@@ -124,6 +124,29 @@ describe('streaming and graceful shutdown of the gateway process', () => {
     secrets.add('corp upstream access token', seen?.headers['authorization']);
   });
 
+  it('request bodies pass through unparsed: a form body and a 3 MB JSON body arrive byte for byte', async () => {
+    const bearer = { authorization: `Bearer ${login.tokens.access_token}` };
+    const form = await fetch(`${stack.issuer}/mcp/corp/form`, {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=x&code=not-for-the-gateway',
+    });
+    expect(form.status).toBe(200);
+    expect(((await form.json()) as { body: string }).body).toBe('grant_type=x&code=not-for-the-gateway');
+
+    const big = JSON.stringify({ data: 'x'.repeat(3_000_000) });
+    const json = await fetch(`${stack.issuer}/mcp/corp/big`, {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: big,
+      signal: AbortSignal.timeout(30_000),
+    });
+    expect(json.status).toBe(200);
+    const echoed = (await json.json()) as { body: string; headers: Record<string, string> };
+    expect(echoed.body.length).toBe(big.length);
+    expect(echoed.body === big).toBe(true);
+  });
+
   it('a client that goes away mid-stream ends the backend stream too (no upstream connection left behind)', async () => {
     const abort = new AbortController();
     const response = await fetch(`${stack.issuer}/mcp/stream`, {
