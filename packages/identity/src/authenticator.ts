@@ -124,7 +124,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const logger = options.logger ?? silentLogger;
   const clockToleranceSeconds = positive('clockToleranceSeconds', options.clockToleranceSeconds, 5);
   const skewMs = positive('refreshSkewSeconds', options.refreshSkewSeconds, 30) * 1000;
-  const clients = options.upstreamClients ?? {};
+  // Own entries only (a null-prototype copy): a provider may be named like `constructor`.
+  const clients: Record<string, Pick<UpstreamClient, 'refresh'>> = Object.assign(
+    Object.create(null),
+    options.upstreamClients,
+  );
 
   let jwks: JwksSource;
   if (options.jwks instanceof URL) {

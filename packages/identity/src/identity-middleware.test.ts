@@ -1,6 +1,7 @@
 import { createMemoryStorage, type Storage } from '@auth/storage';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthenticator } from './authenticator.js';
 import { IdentityOptionsError } from './errors.js';
 import { createIdentityMiddleware, isIdentityMiddleware } from './identity-middleware.js';
 import { startApp } from './test-support/http-app.js';
@@ -223,6 +224,40 @@ describe('createIdentityMiddleware options', () => {
         refreshProviders: ['corp'],
       }),
     ).not.toThrow();
+  });
+
+  it('looks upstream clients up as own entries: a provider named constructor has no client', async () => {
+    // Regression: `upstreamClients['constructor']` found Object itself, so the creation check
+    // passed and each refresh threw a TypeError, reported as a transient failure (503) forever.
+    expect(() =>
+      createIdentityMiddleware({ ...base, storage, upstreamClients: {}, refreshProviders: ['constructor'] }),
+    ).toThrow(new IdentityOptionsError('refreshProviders: no upstream client for constructor'));
+    const key = await createTestKey('ES256');
+    const auth = createAuthenticator({
+      ...base,
+      jwks: { keys: [key.publicJwk] },
+      storage,
+      upstreamClients: {},
+    });
+    await storage.storeUpstreamTokens('session-constructor', 'constructor', {
+      accessToken: 'old-access',
+      tokenType: 'Bearer',
+      refreshToken: 'old-refresh',
+      expiresAt: Date.now() - 1_000,
+      userId: 'user-1',
+      upstreamSubject: 'alice',
+      clientId: 'client-1',
+    });
+    const token = await mintAccessToken(key, { claims: { tsid: 'session-constructor' } });
+    const result = await auth.authenticate(
+      { authorization: `Bearer ${token}` },
+      { refreshProviders: ['constructor'] },
+    );
+    if (!result.ok) throw new Error(result.rejection.reason.code);
+    expect(result.identity.upstreams['constructor']).toMatchObject({
+      status: 'expired',
+      reason: 'no upstream client to refresh with',
+    });
   });
 
   it('marks its handlers for start-up wiring checks', () => {

@@ -37,7 +37,8 @@ export function createIdentityMiddleware(options: IdentityMiddlewareOptions): Re
       throw new IdentityOptionsError('refreshProviders must be an array of provider names');
     }
     if (!('authenticator' in options)) {
-      const missing = providers.filter((p) => options.upstreamClients?.[p] === undefined);
+      const clients = options.upstreamClients ?? {};
+      const missing = providers.filter((p) => !Object.hasOwn(clients, p) || clients[p] === undefined);
       if (missing.length > 0) {
         throw new IdentityOptionsError(`refreshProviders: no upstream client for ${missing.join(', ')}`);
       }
