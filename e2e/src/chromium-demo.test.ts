@@ -122,6 +122,18 @@ describe('headless Chromium through the demo: consent, corp login, github login,
       headers: { authorization: `token ${githubHeader}` },
     });
     expect(((await user.json()) as { login: string }).login).toBe('erin');
+
+    // Again in the same browser: consent is remembered (signed cookie, SPEC §5.3) and both IdPs
+    // still hold a session, so the chain runs through without a single page to click.
+    visited.length = 0;
+    await page.goto(client.url);
+    await page.click('#login');
+    await page.waitForURL((url) => url.href.startsWith(`${client.url}/callback`));
+    await page.locator('#result').waitFor();
+    const again = await page.$$eval('h2', (headings) => headings.map((h) => h.textContent ?? ''));
+    expect(again).toEqual(['/mcp/corp → 200', '/mcp/github → 200']);
+    // The only pages shown were the client's own: no consent page, no login form.
+    expect(visited.map((url) => new URL(url).origin)).toEqual([client.url, client.url]);
     await context.close();
   });
 
