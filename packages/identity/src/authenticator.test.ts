@@ -1,5 +1,5 @@
 import { createMemoryStorage, type Storage } from '@auth/storage';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthResult } from './auth-result.js';
 import { type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
 import { IdentityOptionsError } from './errors.js';
@@ -111,6 +111,32 @@ describe('createAuthenticator', () => {
       jwks.setFailure(0);
       clock += 1_500;
       expect((await auth.authenticate({ authorization: `Bearer ${token}` })).ok).toBe(true);
+    });
+
+    it('a slow refetch (unknown kid or background) does not hold up tokens signed by a known key', async () => {
+      // Regression: every verification first awaited any in-flight JWKS fetch, so one token with
+      // a random kid per cooldown (or the 10-minute background refresh) stalled every new token
+      // for as long as the AS took to answer (up to the 5 s fetch timeout): no stale-while-revalidate.
+      let slow = false;
+      const releases: Array<() => void> = [];
+      const slowFetch: typeof fetch = async (input, init) => {
+        if (slow) await new Promise<void>((resolve) => releases.push(resolve));
+        return fetch(input, init);
+      };
+      const auth = createAuthenticator(options({ fetch: slowFetch }));
+      expect((await auth.authenticate({ authorization: `Bearer ${await mint(keyA)}` })).ok).toBe(true);
+      slow = true;
+      clock += 31_000;
+      const unknownKid = auth.authenticate({ authorization: `Bearer ${await mint(keyB)}` });
+      await vi.waitFor(() => expect(releases).toHaveLength(1));
+      const fresh = await Promise.race([
+        auth.authenticate({ authorization: `Bearer ${await mint(keyA)}` }),
+        new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 1_000)),
+      ]);
+      for (const release of releases) release();
+      expect(fresh).not.toBe('stalled');
+      expect(fresh !== 'stalled' && fresh.ok).toBe(true);
+      expect(rejected(await unknownKid).reason.code).toBe('ERR_IDENTITY_TOKEN_UNKNOWN_KEY');
     });
 
     it('a fixed JSON Web Key Set rejects an unknown kid without any fetch', async () => {

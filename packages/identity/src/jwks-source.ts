@@ -134,7 +134,9 @@ export function createRemoteJwks(options: RemoteJwksOptions): JwksSource {
   }
 
   const getKey: JWTVerifyGetKey = async (header, token) => {
-    if (inflight) await inflight.catch(() => {});
+    // Stale-while-revalidate: only the first load is waited for here; a refetch in flight never
+    // holds up tokens signed by a key already known (an unknown kid joins it below).
+    if (!current && inflight) await inflight.catch(() => {});
     if (!current) {
       // While the AS is unreachable, answer from memory instead of fetching once per request.
       if (now() - lastFailureAt < FAILURE_BACKOFF_MS) {
