@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidStorageArgumentError } from './errors.js';
+import { InvalidStorageArgumentError, StorageUnavailableError } from './errors.js';
 import { withArgumentChecks } from './internal/checked-storage.js';
 import { ExpiringMap } from './internal/expiring-map.js';
 import { digestsEqual, sha256Hex } from './internal/hash.js';
@@ -376,5 +376,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       sessionIndex.clear();
     },
   } satisfies Storage;
-  return withArgumentChecks(storage);
+  // After close() every call rejects, as on Redis: the emptied maps must not answer "not found".
+  const whileOpen = { ...storage } as Record<string, unknown>;
+  for (const [name, method] of Object.entries(storage)) {
+    if (typeof method !== 'function' || name === 'close') continue;
+    whileOpen[name] = (...args: unknown[]) =>
+      closed
+        ? Promise.reject(new StorageUnavailableError('the storage is closed'))
+        : (method as (...a: unknown[]) => Promise<unknown>)(...args);
+  }
+  return withArgumentChecks(whileOpen as unknown as Storage);
 }

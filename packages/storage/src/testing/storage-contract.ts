@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidStorageArgumentError } from '../errors.js';
+import { InvalidStorageArgumentError, StorageUnavailableError } from '../errors.js';
 import type { Storage } from '../ports/storage.js';
 import {
   clientFixture,
@@ -412,6 +412,28 @@ export function runStorageContract(
         await invalid(storage.tryAcquireLock('', 100));
         await invalid(storage.tryAcquireLock(name, 0));
       });
+    });
+
+    it('after close, answers every call with StorageUnavailableError, never "not found"', async () => {
+      // Regression: the memory backend cleared its maps on close and went on answering, so a
+      // request still in flight at shutdown read "no tokens" / "unknown code" instead of an error.
+      const storage = await fresh();
+      const sid = randomUUID();
+      const code = randomToken('code');
+      await storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture());
+      await storage.saveAuthorizationCode(code, codeRecordFixture());
+      await storage.close();
+      const unavailable = (promise: Promise<unknown>) =>
+        expect(promise).rejects.toBeInstanceOf(StorageUnavailableError);
+      await unavailable(storage.getAllUpstreamTokens(sid));
+      await unavailable(storage.getUpstreamTokens(sid, 'corp'));
+      await unavailable(storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture()));
+      await unavailable(storage.consumeAuthorizationCode(code));
+      await unavailable(storage.consumePendingAuthorization(randomToken()));
+      await unavailable(storage.getClient('client-1'));
+      await unavailable(storage.tryAcquireLock(`refresh:${sid}`, 1_000));
+      await unavailable(storage.ping());
+      await storage.close();
     });
 
     it('answers ping', async () => {
