@@ -142,8 +142,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   /** Writes also sweep a few expired entries, so memory is reclaimed without the timer. */
   const beforeWrite = (): void => sweep(16);
 
+  // JSON, not a separator: ids may hold any character, and two pairs must never share a key.
   const upstreamKey = (sessionId: string, providerName: string): string =>
-    `${sessionId}\u0000${providerName}`;
+    JSON.stringify([sessionId, providerName]);
   const identityKey = (providerName: string, subject: string): string =>
     JSON.stringify([providerName, subject]);
 

@@ -156,6 +156,21 @@ export function runStorageContract(
         expect(await storage.getUpstreamTokens(a, 'corp')).toBeUndefined();
       });
 
+      it('keeps (session, provider) pairs apart whatever characters the ids hold', async () => {
+        // Regression: the memory backend keyed entries by `${sessionId}\u0000${providerName}`, so
+        // ("a\u0000b", "c") and ("a", "b\u0000c") were one entry.
+        const storage = await fresh();
+        const sid = randomUUID();
+        const first = upstreamTokensFixture();
+        const second = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(`${sid}\u0000x`, 'corp', first);
+        await storage.storeUpstreamTokens(sid, 'x\u0000corp', second);
+        expect(await storage.getUpstreamTokens(`${sid}\u0000x`, 'corp')).toEqual(first);
+        expect(await storage.getUpstreamTokens(sid, 'x\u0000corp')).toEqual(second);
+        expect(await storage.getAllUpstreamTokens(`${sid}\u0000x`)).toEqual({ corp: first });
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({ 'x\u0000corp': second });
+      });
+
       it('rejects an empty session id or provider name with a typed error and stores nothing', async () => {
         const storage = await fresh();
         const sid = randomUUID();
