@@ -124,6 +124,24 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     expectNoLeaks(h, ['static-client-secret-0123456789']);
   });
 
+  it('answers 200, not a 500, when revoking a token longer than storage accepts (RFC 7009 §2.2)', async () => {
+    const fc = await registeredClient(h);
+    const logged = h.logs.lines.length;
+    for (const hint of [undefined, 'access_token', 'refresh_token']) {
+      const response = await fetch(`${h.issuer}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({
+          token: 'A'.repeat(3000),
+          client_id: fc.client.client_id,
+          ...(hint === undefined ? {} : { token_type_hint: hint }),
+        }),
+      });
+      expect(response.status, hint).toBe(200);
+    }
+    expect(h.logs.lines.slice(logged).some((l) => l.includes('"level":"error"'))).toBe(false);
+  });
+
   it('works with a dynamically registered client_secret_post client', async () => {
     const fc = await registeredClient(h, { token_endpoint_auth_method: 'client_secret_post' });
     expect(fc.client.client_secret).toBeTypeOf('string');

@@ -4,6 +4,9 @@ import { authenticateClient } from '../client-authentication.js';
 import type { ServerContext } from '../context.js';
 import { requiredFormParams } from '../params.js';
 
+/** Refresh tokens are 43 characters; a longer value is never one (and storage refuses over-long ids). */
+const MAX_REFRESH_TOKEN_LENGTH = 512;
+
 /**
  * `POST /oauth/revoke` (RFC 7009 §2): always 200 for unknown tokens. A refresh token
  * ends its whole grant and deletes the session's upstream tokens; an access token ends its session.
@@ -16,6 +19,7 @@ export function revokeHandler(ctx: ServerContext) {
     const hint = params.optional('token_type_hint', 64);
     const client = await authenticateClient(ctx, req, params, { allowPublic: true });
     const tryRefresh = async () => {
+      if (token.length > MAX_REFRESH_TOKEN_LENGTH) return false;
       const grant = await ctx.storage.findGrantByRefreshToken(token);
       if (grant === undefined || grant.clientId !== client.clientId) return false;
       await ctx.storage.revokeGrant(grant.grantId);
