@@ -124,6 +124,18 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     expectNoLeaks(h, ['static-client-secret-0123456789']);
   });
 
+  it('answers invalid_client, not a 500, to a Basic client_id longer than storage accepts', async () => {
+    const logged = h.logs.lines.length;
+    const response = await token(
+      { grant_type: 'authorization_code', code: 'x' },
+      { authorization: basic('a'.repeat(2100), 'secret') },
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect((await json(response))['error']).toBe('invalid_client');
+    expect(h.logs.lines.slice(logged).some((l) => l.includes('"level":"error"'))).toBe(false);
+  });
+
   it('answers 200, not a 500, when revoking a token longer than storage accepts (RFC 7009 §2.2)', async () => {
     const fc = await registeredClient(h);
     const logged = h.logs.lines.length;

@@ -9,6 +9,9 @@ export interface ClientAuthenticationOptions {
   allowPublic: boolean;
 }
 
+const MAX_CLIENT_ID_LENGTH = 256;
+const MAX_CLIENT_SECRET_LENGTH = 1024;
+
 function decodeBasicPart(value: string): string | undefined {
   try {
     // RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding.
@@ -30,8 +33,8 @@ export async function authenticateClient(
   options: ClientAuthenticationOptions,
 ): Promise<OAuthClient> {
   const header = req.headers.authorization;
-  const bodyClientId = params.optional('client_id', 256);
-  const bodySecret = params.optional('client_secret', 1024);
+  const bodyClientId = params.optional('client_id', MAX_CLIENT_ID_LENGTH);
+  const bodySecret = params.optional('client_secret', MAX_CLIENT_SECRET_LENGTH);
   let method: TokenEndpointAuthMethod;
   let clientId: string | undefined;
   let secret: string | undefined;
@@ -54,6 +57,9 @@ export async function authenticateClient(
     secret = decodeBasicPart(decoded.slice(index + 1));
     if (clientId === undefined || secret === undefined || clientId === '')
       throw fail('malformed Basic credentials');
+    // The same bounds as the body parameters: storage refuses over-long ids (a 500 otherwise).
+    if (clientId.length > MAX_CLIENT_ID_LENGTH || secret.length > MAX_CLIENT_SECRET_LENGTH)
+      throw fail('Basic credentials too long');
     if (bodyClientId !== undefined && bodyClientId !== clientId)
       throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
     method = 'client_secret_basic';
