@@ -136,6 +136,18 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     expect(h.logs.lines.slice(logged).some((l) => l.includes('"level":"error"'))).toBe(false);
   });
 
+  it('sends a Basic challenge with invalid_client whenever an Authorization header was tried (RFC 6749 §5.2)', async () => {
+    for (const authorization of ['Bearer abc', 'Basic', 'Digest x']) {
+      const response = await token(
+        { grant_type: 'authorization_code', code: 'x', client_id: 'static-confidential' },
+        { authorization },
+      );
+      expect(response.status, authorization).toBe(401);
+      expect(response.headers.get('www-authenticate'), authorization).toMatch(/^Basic /);
+      expect((await json(response))['error'], authorization).toBe('invalid_client');
+    }
+  });
+
   it('answers 200, not a 500, when revoking a token longer than storage accepts (RFC 7009 §2.2)', async () => {
     const fc = await registeredClient(h);
     const logged = h.logs.lines.length;

@@ -42,7 +42,8 @@ export async function authenticateClient(
   const fail = (detail: string) =>
     new OAuthError('invalid_client', 'client authentication failed', {
       detail,
-      ...(basic ? { wwwAuthenticate: 'Basic realm="oauth", charset="UTF-8"' } : {}),
+      // RFC 6749 §5.2: a client that tried the Authorization header (any scheme) gets 401 with a challenge.
+      ...(header !== undefined ? { wwwAuthenticate: 'Basic realm="oauth", charset="UTF-8"' } : {}),
     });
 
   if (header !== undefined && !basic) throw fail('unsupported Authorization scheme');
