@@ -32,6 +32,7 @@ describe('two gateway processes sharing Redis', () => {
   const secrets = new SecretsSeen();
   const TTL = 10;
   let loggedInAt = 0;
+  let corpRefreshedBy = 0;
   /** Waits until the upstream tokens issued at login have expired. */
   const untilExpired = () => sleep(Math.max(0, loggedInAt + TTL * 1000 + 500 - Date.now()));
 
@@ -80,6 +81,7 @@ describe('two gateway processes sharing Redis', () => {
         return { status: response.status, upstream: body.headers?.['authorization'] };
       }),
     );
+    corpRefreshedBy = Date.now(); // the refreshed corp token expires by corpRefreshedBy + TTL
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(await refreshGrants(stack.corp.url, '/token')).toBe(1);
 
@@ -125,6 +127,38 @@ describe('two gateway processes sharing Redis', () => {
       expect(corp.status, url).toBe(200);
       const echoed = (await corp.json()) as { headers: Record<string, string> };
       secrets.add(`corp upstream access token via ${url}`, echoed.headers['authorization']);
+    }
+    corpRefreshedBy = Date.now(); // had the corp token become due meanwhile, it was refreshed by now
+  });
+
+  it('corp IdP answering 503 after expiry: /mcp/corp answers 503 on both processes and keeps the tokens; once it recovers, 200', async () => {
+    const bearer = { authorization: `Bearer ${login.tokens.access_token}` };
+    const fault = await fetch(`${stack.corp.url}/_mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token_status: 503 }),
+    });
+    expect(fault.status).toBeLessThan(300);
+    await sleep(Math.max(0, corpRefreshedBy + TTL * 1000 + 500 - Date.now()));
+    const before = stack.corpBackend.received.length;
+    for (const url of stack.gatewayUrls) {
+      const down = await fetch(`${url}/mcp/corp`, { headers: bearer });
+      expect(down.status, url).toBe(503);
+    }
+    expect(stack.corpBackend.received.length).toBe(before);
+    // github's tokens are gone (invalid_grant above); corp's 503 did not delete corp's.
+    expect(await refreshGrants(stack.corp.url, '/token')).toBeGreaterThanOrEqual(2);
+
+    await fetch(`${stack.corp.url}/_mock/faults`, { method: 'DELETE' });
+    for (const url of stack.gatewayUrls) {
+      const back = await fetch(`${url}/mcp/corp`, { headers: bearer });
+      expect(back.status, url).toBe(200);
+      const echoed = (await back.json()) as { headers: Record<string, string> };
+      secrets.add(`corp upstream access token after recovery via ${url}`, echoed.headers['authorization']);
+      const userinfo = await fetch(`${stack.corp.url}/userinfo`, {
+        headers: { authorization: echoed.headers['authorization']! },
+      });
+      expect(userinfo.status).toBe(200);
     }
   });
 
