@@ -249,6 +249,24 @@ describe('/oauth/authorize rules (SPEC §5)', () => {
       expect(replay.headers.get('location')).toBeNull();
     });
 
+    it('remembered consent covers only the scopes the user approved: a wider request asks again', async () => {
+      const fc = await registeredClient(h);
+      const jar = new CookieJar();
+      const first = await runChain(fc, { scope: 'openid' }, { jar });
+      expect(first.ride.consentShown).toBe(true);
+      const same = await runChain(fc, { scope: 'openid' }, { jar });
+      expect(same.ride.consentShown).toBe(false);
+      const wider = await runChain(fc, { scope: 'openid offline_access email' }, { jar });
+      expect(wider.ride.consentShown).toBe(true);
+      expect(wider.callback.searchParams.get('code')).toBeTypeOf('string');
+      const narrower = await runChain(fc, { scope: 'offline_access' }, { jar });
+      expect(narrower.ride.consentShown).toBe(false);
+      const denied = await runChain(fc, { scope: 'openid profile' }, { jar, consent: 'deny' });
+      expect(denied.ride.consentShown).toBe(true);
+      const stillAsks = await runChain(fc, { scope: 'profile' }, { jar });
+      expect(stillAsks.ride.consentShown).toBe(true);
+    });
+
     it('ignores a forged consent cookie', async () => {
       const forged = `chain_consent=${Buffer.from(JSON.stringify({ c: ['web-app'], e: 9e9 })).toString('base64url')}.AAAA`;
       const response = await get(authorizeUrl({ client_id: 'web-app', redirect_uri: WEB }), forged);

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
 import { startChain } from '../chain.js';
 import { errorRedirectUrl } from '../client-redirect.js';
-import { csrfCookieName, rememberedClients } from '../consent-cookie.js';
+import { csrfCookieName, isConsentRemembered } from '../consent-cookie.js';
 import { endpoint, type ServerContext } from '../context.js';
 import { setCookie } from '../cookies.js';
 import { randomToken } from '../crypto.js';
@@ -109,7 +109,7 @@ export function authorizeHandler(ctx: ServerContext) {
       prompt = [];
     }
     const remembered =
-      !prompt.includes('consent') && rememberedClients(req, ctx.cookieSecret, now).includes(clientId);
+      !prompt.includes('consent') && isConsentRemembered(req, ctx.cookieSecret, now, clientId, request.scope);
     if (client.trusted === true || remembered) {
       await startChain(ctx, request, res, 302);
       return;

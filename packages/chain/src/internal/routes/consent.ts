@@ -63,7 +63,7 @@ export function consentHandler(ctx: ServerContext) {
       res.redirect(303, errorRedirectUrl(request.redirectUri, error, request.state, ctx.issuer));
       return;
     }
-    rememberClient(req, res, request.clientId, ctx.cookieSecret, ctx.now(), ctx.cookie);
+    rememberClient(req, res, request.clientId, request.scope, ctx.cookieSecret, ctx.now(), ctx.cookie);
     ctx.logger.info({ event: 'consent.allowed', clientId: request.clientId }, 'consent given');
     await startChain(ctx, request, res, 303);
   };
