@@ -3,7 +3,7 @@ import type { GatewayConfig, UpstreamConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
 import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from '@auth/upstream';
-import { createUpstreamSwap } from '@auth/upstreamswap';
+import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createStorageFromConfig } from './create-storage-from-config.js';
@@ -135,7 +135,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
       logger: logger.child({ component: 'upstreamswap', route: route.path }),
     });
-    app.use(route.path, identity, swap, reverseProxy(route.backend, logger));
+    // protectedRoute refuses, at start-up, a swap without the identity middleware before it (SPEC §8).
+    app.use(route.path, ...protectedRoute(identity, swap), reverseProxy(route.backend, logger));
   }
 
   const issuerPath = new URL(config.issuer).pathname;
