@@ -232,6 +232,29 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     expect((await json(wrongMethod))['error']).toBe('method_not_allowed');
   });
 
+  it('answers no-store and Pragma no-cache even for errors raised before the token handler (body parser, method)', async () => {
+    const tooLarge = await fetch(`${h.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=authorization_code&code=${'x'.repeat(40_000)}`,
+    });
+    const badCharset = await fetch(`${h.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=klingon' },
+      body: 'grant_type=authorization_code',
+    });
+    const wrongMethod = await fetch(`${h.issuer}/oauth/token`);
+    for (const [response, status] of [
+      [tooLarge, 413],
+      [badCharset, 415],
+      [wrongMethod, 405],
+    ] as const) {
+      expect(response.status).toBe(status);
+      expect(response.headers.get('cache-control'), String(status)).toBe('no-store');
+      expect(response.headers.get('pragma'), String(status)).toBe('no-cache');
+    }
+  });
+
   it('narrows scope on refresh and refuses widening; refuses another client refresh token', async () => {
     const fc = await registeredClient(h);
     const run = await login(fc, { scope: 'openid profile offline_access' });
