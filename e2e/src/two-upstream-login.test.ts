@@ -282,5 +282,7 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
     expect(output).toContain('"level":20'); // debug lines too: the strictest log level the CLI offers
     expect(output).toContain('bearer token rejected');
     secrets.expectAbsentFrom(output, 'the gateway output');
+    // The mock IdP CLIs stop cleanly too.
+    expect(await Promise.all([stack.corp.stop(), stack.github.stop()])).toEqual([0, 0]);
   });
 });
