@@ -58,6 +58,20 @@ describe('createAuthorizationServer options', () => {
     });
   });
 
+  it('refuses a cookie secret too short to keep the consent and browser-binding cookies unforgeable', async () => {
+    for (const cookieSecret of [new Uint8Array(0), new Uint8Array(16).fill(7)]) {
+      await expect(
+        createAuthorizationServer({ config: config(), storage: createMemoryStorage(), cookieSecret }),
+      ).rejects.toMatchObject({ name: 'ChainConfigurationError', code: 'ERR_CHAIN_INVALID_OPTION' });
+    }
+    const as = await createAuthorizationServer({
+      config: config(),
+      storage: createMemoryStorage(),
+      cookieSecret: new Uint8Array(32).fill(7),
+    });
+    await as.close();
+  });
+
   it('reports an unusable upstream at start', async () => {
     const bad = config();
     bad.upstreams = [{ ...bad.upstreams[0]!, type: 'oidc', issuer: 'http://idp.example.com' }];

@@ -45,7 +45,7 @@ export interface AuthorizationServerOptions {
   /** Bound on every upstream call; default 10 s. */
   upstreamTimeoutMs?: number;
   /**
-   * HMAC key of the consent cookies. Default: derived (HKDF) from the signing key, so
+   * HMAC key (at least 32 bytes) of the consent cookies. Default: derived (HKDF) from the signing key, so
    * replicas sharing the key agree; ephemeral when the signing key is.
    */
   cookieSecret?: Uint8Array;
@@ -66,6 +66,7 @@ export interface AuthorizationServer {
 const FORM_LIMIT = '32kb';
 const JSON_LIMIT = '64kb';
 const PENDING_LIFETIME_SECONDS = 600;
+const MIN_COOKIE_SECRET_BYTES = 32;
 
 function checkIssuer(issuer: string): URL {
   let url: URL;
@@ -190,6 +191,17 @@ export async function createAuthorizationServer(
     throw new ChainConfigurationError(
       'ERR_CHAIN_INVALID_OPTION',
       'upstreamTimeoutMs must be a positive integer',
+    );
+
+  // An empty or short HMAC key would let anyone forge the consent and browser-binding cookies.
+  if (
+    options.cookieSecret !== undefined &&
+    (!(options.cookieSecret instanceof Uint8Array) ||
+      options.cookieSecret.byteLength < MIN_COOKIE_SECRET_BYTES)
+  )
+    throw new ChainConfigurationError(
+      'ERR_CHAIN_INVALID_OPTION',
+      `cookieSecret must be at least ${MIN_COOKIE_SECRET_BYTES} bytes`,
     );
 
   const upstreams = config.upstreams.map((upstream) => {
