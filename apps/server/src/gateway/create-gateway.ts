@@ -97,12 +97,13 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   app.set('trust proxy', false);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    // Read now: routers strip their mount prefix from req.path. The path only: query strings carry codes and state.
+    const path = req.path;
     res.on('finish', () => {
-      // The path only: query strings carry codes and state.
       logger.info(
         {
           method: req.method,
-          path: req.path,
+          path,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
