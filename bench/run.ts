@@ -40,15 +40,25 @@ async function login(gateway: string): Promise<string> {
     code_challenge: challenge,
     code_challenge_method: 'S256',
   })}`;
+  // The chain binds itself to the browser that started it (a cookie), so keep cookies per host.
+  const cookies = new Map<string, string[]>();
   for (let hop = 0; hop < 20; hop += 1) {
     if (url.startsWith(redirectUri)) break;
-    const response = await fetch(url, { redirect: 'manual' });
+    const host = new URL(url).host;
+    const jar = cookies.get(host) ?? [];
+    const response = await fetch(url, {
+      redirect: 'manual',
+      headers: jar.length ? { cookie: jar.join('; ') } : {},
+    });
+    const set = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0] ?? '');
+    cookies.set(host, [...jar.filter((c) => !set.some((n) => n.split('=')[0] === c.split('=')[0])), ...set]);
     const location = response.headers.get('location');
     if (!location) throw new Error(`login stopped at ${new URL(url).pathname} with ${response.status}`);
     url = new URL(location, url).href;
   }
   const code = new URL(url).searchParams.get('code');
-  if (!code) throw new Error('no code');
+  if (!code)
+    throw new Error(`no code in the final redirect: ${new URL(url).searchParams.get('error') ?? 'none'}`);
   const token = await fetch(`${gateway}/oauth/token`, {
     method: 'POST',
     body: new URLSearchParams({
