@@ -131,3 +131,12 @@ describe('logging of malformed input', () => {
     }
   });
 });
+
+describe('createAuthorizationServer upstreamClients', () => {
+  it('exposes the default client built for each configured upstream, by name', async () => {
+    const server = await createAuthorizationServer({ config: config(), storage: createMemoryStorage() });
+    expect(Object.keys(server.upstreamClients)).toEqual(['corp']);
+    expect(server.upstreamClients['corp']).toMatchObject({ name: 'corp', type: 'oidc' });
+    await server.close();
+  });
+});

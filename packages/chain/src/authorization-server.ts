@@ -60,6 +60,11 @@ export interface AuthorizationServer {
   jwks(): { keys: JWK[] };
   /** The RFC 8414 metadata document. */
   metadata(): Record<string, unknown>;
+  /**
+   * The client of each upstream, by name (the ones passed in, or the defaults built from the
+   * config), so the gateway's identity middleware refreshes through the same clients.
+   */
+  readonly upstreamClients: Readonly<Record<string, UpstreamClient>>;
   close(): Promise<void>;
 }
 
@@ -311,6 +316,9 @@ export async function createAuthorizationServer(
     issuer: config.issuer,
     jwks: () => ({ keys: jwks.keys.map((key) => ({ ...key })) }),
     metadata: () => ({ ...metadata }),
+    upstreamClients: Object.freeze(
+      Object.fromEntries(upstreams.map(({ config: { name }, client }) => [name, client])),
+    ),
     async close() {},
   };
 }

@@ -1,8 +1,7 @@
 import { createAuthorizationServer } from '@auth/chain';
-import type { GatewayConfig, UpstreamConfig } from '@auth/config';
+import type { GatewayConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
-import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from '@auth/upstream';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -34,35 +33,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function isLoopbackHttp(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
-}
-
-function upstreamClientOptions(upstream: UpstreamConfig): UpstreamClientOptions {
-  const secret = upstream.clientSecret ? { clientSecret: upstream.clientSecret.reveal() } : {};
-  if (upstream.type === 'oidc') {
-    return {
-      name: upstream.name,
-      type: 'oidc',
-      issuer: upstream.issuer,
-      clientId: upstream.clientId,
-      scopes: upstream.scopes,
-      ...secret,
-    };
-  }
-  return {
-    name: upstream.name,
-    type: 'oauth2',
-    authorizationEndpoint: upstream.authorizationEndpoint,
-    tokenEndpoint: upstream.tokenEndpoint,
-    userinfo: upstream.userinfo,
-    clientId: upstream.clientId,
-    scopes: upstream.scopes,
-    ...secret,
-  };
-}
-
 /**
  * Wires the reference gateway (SPEC §9): the authorization server, and for each
  * configured route its RFC 9728 metadata and identity → upstreamswap → proxy.
@@ -73,24 +43,14 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     ? { storage: options.storage, close: async () => {} }
     : createStorageFromConfig(config.storage, { logger, warnOnMemory: options.warnOnMemoryStorage ?? true });
   const { storage } = owned;
-  const timeoutMs = options.upstreamTimeoutMs ?? 10_000;
-  const upstreamClients: UpstreamClient[] = config.upstreams.map((upstream) => {
-    const endpoint = upstream.type === 'oidc' ? upstream.issuer : upstream.tokenEndpoint;
-    return createUpstreamClient(upstreamClientOptions(upstream), {
-      timeoutMs,
-      logger: logger.child({ upstream: upstream.name }),
-      allowInsecureHttp: isLoopbackHttp(endpoint),
-    });
-  });
-  const clientsByName = Object.fromEntries(upstreamClients.map((client) => [client.name, client]));
-
   const authorizationServer = await createAuthorizationServer({
     config,
     storage,
     logger: logger.child({ component: 'chain' }),
-    upstreamClients,
-    upstreamTimeoutMs: timeoutMs,
+    ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }),
   });
+  // The chain's upstream clients also serve refresh on read, so both use one discovery cache and one policy.
+  const clientsByName = authorizationServer.upstreamClients;
 
   const app = express();
   app.disable('x-powered-by');
