@@ -291,6 +291,46 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     expect(still.status).toBe(200);
   });
 
+  it('issues refresh tokens of the form <grantId>.<secret>; malformed or forged ones are invalid_grant, never a 500', async () => {
+    const fc = await registeredClient(h);
+    const run = await login(fc);
+    const issued = run.tokens.refresh_token!;
+    const format = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+    const [, grantId, secret] = issued.match(format) ?? [];
+    expect(grantId, 'grant id prefix').toBeDefined();
+    // The secret alone carries 256 bits: 43 base64url characters.
+    expect(Buffer.from(secret!, 'base64url')).toHaveLength(32);
+    const refresh = (refreshToken: string) =>
+      token({ grant_type: 'refresh_token', client_id: fc.client.client_id, refresh_token: refreshToken });
+    for (const forged of [
+      secret!,
+      `${grantId}.`,
+      `.${secret}`,
+      `{${grantId}}.${secret}`,
+      `${grantId}}.${secret}`,
+      `other-grant.${secret}`,
+      `${grantId}.${secret}x`,
+      `${'g'.repeat(300)}.${secret}`,
+    ]) {
+      const response = await refresh(forged);
+      expect(response.status, forged).toBe(400);
+      expect((await json(response))['error'], forged).toBe('invalid_grant');
+      const revoked = await fetch(`${h.issuer}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ token: forged, client_id: fc.client.client_id }),
+      });
+      expect(revoked.status, forged).toBe(200);
+    }
+    // Nothing above touched the grant: the real token rotates, keeping its grant id.
+    const rotated = await refresh(issued);
+    expect(rotated.status).toBe(200);
+    const next = (await json(rotated))['refresh_token'] as string;
+    expect(next).toMatch(format);
+    expect(next.startsWith(`${grantId}.`)).toBe(true);
+    expect(next).not.toBe(issued);
+  });
+
   it('narrows the audience with resource at the token endpoint (RFC 8707 §2.2), never widens it', async () => {
     const fc = await registeredClient(h);
     const corp = h.resource('/mcp/corp');

@@ -4,6 +4,7 @@ import { withArgumentChecks } from './internal/checked-storage.js';
 import { ExpiringMap } from './internal/expiring-map.js';
 import { digestsEqual, sha256Hex } from './internal/hash.js';
 import { publicClient } from './internal/records.js';
+import { grantIdOfRefreshToken } from './internal/refresh-token.js';
 import { silentLogger } from './internal/silent-logger.js';
 import { upstreamEvictionTime } from './internal/upstream-tokens.js';
 import type { StorageLogger } from './logger.js';
@@ -44,7 +45,9 @@ interface CodeEntry {
 
 interface GrantEntry {
   grant: Grant;
+  /** Hash of the current refresh token. */
   current: string | undefined;
+  /** Hashes of every refresh token of the family, current and rotated. */
   family: Set<string>;
 }
 
@@ -98,13 +101,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     onRemove: onBound('maxPendingAuthorizations', maxPending),
   });
   const codes = new ExpiringMap<string, CodeEntry>({ now });
-  const refreshPointers = new ExpiringMap<string, string>({ now });
-  const grants = new ExpiringMap<string, GrantEntry>({
-    now,
-    onRemove: (_grantId, entry) => {
-      for (const hash of entry.family) refreshPointers.delete(hash);
-    },
-  });
+  // A refresh token names its grant (`<grantId>.<secret>`), so no token → grant index is kept.
+  const grants = new ExpiringMap<string, GrantEntry>({ now });
   const users = new Map<string, User>();
   const identities = new Map<string, string>();
   const sessionIndex = new Map<string, Set<string>>();
@@ -126,7 +124,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     clients,
     pending,
     codes,
-    refreshPointers,
     grants,
     upstream,
     locks,
@@ -148,11 +145,15 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   const identityKey = (providerName: string, subject: string): string =>
     JSON.stringify([providerName, subject]);
 
-  const revokeGrantNow = (grantId: string): void => {
-    const entry = grants.get(grantId);
-    if (entry === undefined) return;
-    for (const hash of entry.family) refreshPointers.delete(hash);
-    grants.delete(grantId);
+  /** The grant a refresh token (current or rotated) belongs to, with the token's hash. */
+  const grantOfRefreshToken = (
+    refreshToken: string,
+  ): { grantId: string; entry: GrantEntry; hash: string } | undefined => {
+    const grantId = grantIdOfRefreshToken(refreshToken);
+    const entry = grantId === undefined ? undefined : grants.get(grantId);
+    const hash = sha256Hex(refreshToken);
+    if (grantId === undefined || entry === undefined || !entry.family.has(hash)) return undefined;
+    return { grantId, entry, hash };
   };
 
   const storage = {
@@ -223,7 +224,6 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
         const hash = sha256Hex(refreshToken);
         entry.current = hash;
         entry.family.add(hash);
-        refreshPointers.set(hash, grant.grantId, grant.expiresAt);
       }
       grants.set(grant.grantId, entry, grant.expiresAt);
     },
@@ -237,30 +237,27 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       presentedRefreshToken: string,
       nextRefreshToken: string,
     ): Promise<RotateRefreshTokenResult> {
-      const presented = sha256Hex(presentedRefreshToken);
-      const grantId = refreshPointers.get(presented);
-      const entry = grantId === undefined ? undefined : grants.get(grantId);
-      if (grantId === undefined || entry === undefined) return { status: 'invalid' };
-      if (entry.current !== presented) {
+      const found = grantOfRefreshToken(presentedRefreshToken);
+      if (found === undefined) return { status: 'invalid' };
+      const { grantId, entry, hash } = found;
+      if (entry.current !== hash) {
         // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
-        revokeGrantNow(grantId);
+        grants.delete(grantId);
         return { status: 'reused', grant: clone(entry.grant) };
       }
       const next = sha256Hex(nextRefreshToken);
       entry.current = next;
       entry.family.add(next);
-      refreshPointers.set(next, grantId, entry.grant.expiresAt);
       return { status: 'rotated', grant: clone(entry.grant) };
     },
 
     async findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined> {
-      const grantId = refreshPointers.get(sha256Hex(refreshToken));
-      const entry = grantId === undefined ? undefined : grants.get(grantId);
-      return entry === undefined ? undefined : clone(entry.grant);
+      const found = grantOfRefreshToken(refreshToken);
+      return found === undefined ? undefined : clone(found.entry.grant);
     },
 
     async revokeGrant(grantId: string): Promise<void> {
-      revokeGrantNow(grantId);
+      grants.delete(grantId);
     },
 
     async saveUser(user: User): Promise<void> {

@@ -10,6 +10,7 @@ import {
   grantFixture,
   pendingFixture,
   randomToken,
+  refreshTokenFixture,
   startRedisServer,
   type TestRedisServer,
   upstreamTokensFixture,
@@ -40,10 +41,16 @@ function everyMethod(storage: Storage, sid: string): Array<[string, () => Promis
     ['consumePendingAuthorization', () => storage.consumePendingAuthorization('state-1')],
     ['saveAuthorizationCode', () => storage.saveAuthorizationCode(randomToken(), codeRecordFixture())],
     ['consumeAuthorizationCode', () => storage.consumeAuthorizationCode('code-1')],
-    ['saveGrant', () => storage.saveGrant(grantFixture(), randomToken())],
+    [
+      'saveGrant',
+      () => {
+        const grant = grantFixture();
+        return storage.saveGrant(grant, refreshTokenFixture(grant.grantId));
+      },
+    ],
     ['getGrant', () => storage.getGrant('grant-1')],
-    ['rotateRefreshToken', () => storage.rotateRefreshToken('rt-1', 'rt-2')],
-    ['findGrantByRefreshToken', () => storage.findGrantByRefreshToken('rt-1')],
+    ['rotateRefreshToken', () => storage.rotateRefreshToken('grant-1.rt-1', 'grant-1.rt-2')],
+    ['findGrantByRefreshToken', () => storage.findGrantByRefreshToken('grant-1.rt-1')],
     ['revokeGrant', () => storage.revokeGrant('grant-1')],
     ['saveUser', () => storage.saveUser({ id: 'user-1', createdAt: 1, updatedAt: 1 })],
     ['getUser', () => storage.getUser('user-1')],

@@ -12,6 +12,7 @@ import {
   grantFixture,
   pendingFixture,
   randomToken,
+  refreshTokenFixture,
   runStorageContract,
   startRedisServer,
   type TestRedisServer,
@@ -194,7 +195,11 @@ describe('redis: one round trip per operation (MONITOR)', () => {
     opened.push(storage);
     const sid = randomUUID();
     const grant = grantFixture();
-    const refresh = [randomToken('rt'), randomToken('rt'), randomToken('rt')] as const;
+    const refresh = [
+      refreshTokenFixture(grant.grantId),
+      refreshTokenFixture(grant.grantId),
+      refreshTokenFixture(grant.grantId),
+    ] as const;
     const pendings = [pendingFixture(), pendingFixture()];
     const codes = [randomToken('code'), randomToken('code')];
     // Warm-up: each script is sent once with EVAL (loaded once per connection).
@@ -308,14 +313,15 @@ describe('redis: encryption at rest and hashed secrets', () => {
     const pending = pendingFixture({ sessionId: sid });
     const code = randomToken('code');
     const codeRecord = codeRecordFixture({ sessionId: sid, nonce: randomToken('client-nonce') });
-    const refresh = [randomToken('rt'), randomToken('rt')] as const;
+    const grant = grantFixture({ sessionId: sid });
+    const refresh = [refreshTokenFixture(grant.grantId), refreshTokenFixture(grant.grantId)] as const;
     const clientSecret = randomToken('secret');
     const client = clientFixture({ clientSecret });
     const email = `${randomUUID()}@example.test`;
     await storage.storeUpstreamTokens(sid, 'corp', tokens);
     await storage.savePendingAuthorization(pending);
     await storage.saveAuthorizationCode(code, codeRecord);
-    await storage.saveGrant(grantFixture({ sessionId: sid }), refresh[0]);
+    await storage.saveGrant(grant, refresh[0]);
     await storage.rotateRefreshToken(refresh[0], refresh[1]);
     await storage.saveClient(client);
     await storage.saveUser({ id: randomUUID(), email, createdAt: 1, updatedAt: 1 });

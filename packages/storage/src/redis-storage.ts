@@ -7,6 +7,7 @@ import { createRecordCodec } from './internal/record-codec.js';
 import { publicClient } from './internal/records.js';
 import { createRedisKeys } from './internal/redis-keys.js';
 import { type RedisScriptName, redisScripts } from './internal/redis-scripts.js';
+import { grantIdOfRefreshToken } from './internal/refresh-token.js';
 import { silentLogger } from './internal/silent-logger.js';
 import { upstreamEvictionTime } from './internal/upstream-tokens.js';
 import type { StorageLogger } from './logger.js';
@@ -99,7 +100,7 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     if (typeof commands[name] !== 'function') {
       client.defineCommand(name, {
         lua: script.lua,
-        ...(script.numberOfKeys === null ? {} : { numberOfKeys: script.numberOfKeys }),
+        numberOfKeys: script.numberOfKeys,
       });
     }
   }
@@ -231,21 +232,10 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       const familyKey = keys.grantFamily(grant.grantId);
       const record = codec.encode(grant, keys.logical(grantKey));
       if (refreshToken === undefined) {
-        await script('authStorageSaveGrant', 2, grantKey, familyKey, record, ttl, grant.grantId);
+        await script('authStorageSaveGrant', grantKey, familyKey, record, ttl);
         return;
       }
-      const hash = sha256Hex(refreshToken);
-      await script(
-        'authStorageSaveGrant',
-        3,
-        grantKey,
-        familyKey,
-        keys.refresh(hash),
-        record,
-        ttl,
-        grant.grantId,
-        hash,
-      );
+      await script('authStorageSaveGrant', grantKey, familyKey, record, ttl, sha256Hex(refreshToken));
     },
 
     async getGrant(grantId: string): Promise<Grant | undefined> {
@@ -257,43 +247,37 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       presentedRefreshToken: string,
       nextRefreshToken: string,
     ): Promise<RotateRefreshTokenResult> {
-      const presented = sha256Hex(presentedRefreshToken);
-      const next = sha256Hex(nextRefreshToken);
+      // The token names its grant, so every key the script touches shares `{g:<grantId>}`.
+      const grantId = grantIdOfRefreshToken(presentedRefreshToken);
+      if (grantId === undefined) return { status: 'invalid' };
+      const grantKey = keys.grant(grantId);
       const reply = await script(
         'authStorageRotateRefresh',
-        keys.refresh(presented),
-        keys.refresh(next),
-        keys.grantPrefix,
-        keys.grantFamilyPrefix,
-        keys.refreshPrefix,
-        presented,
-        next,
+        grantKey,
+        keys.grantFamily(grantId),
+        sha256Hex(presentedRefreshToken),
+        sha256Hex(nextRefreshToken),
       );
-      if (!Array.isArray(reply) || typeof reply[1] !== 'string' || typeof reply[2] !== 'string') {
-        return { status: 'invalid' };
-      }
-      const grant = codec.decode<Grant>(reply[1], keys.logical(keys.grant(reply[2])));
+      if (!Array.isArray(reply) || typeof reply[1] !== 'string') return { status: 'invalid' };
+      const grant = codec.decode<Grant>(reply[1], keys.logical(grantKey));
       return { status: reply[0] === 'rotated' ? 'rotated' : 'reused', grant };
     },
 
     async findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined> {
+      const grantId = grantIdOfRefreshToken(refreshToken);
+      if (grantId === undefined) return undefined;
+      const grantKey = keys.grant(grantId);
       const reply = await script(
         'authStorageFindGrantByRefresh',
-        keys.refresh(sha256Hex(refreshToken)),
-        keys.grantPrefix,
+        grantKey,
+        keys.grantFamily(grantId),
+        sha256Hex(refreshToken),
       );
-      if (!Array.isArray(reply) || typeof reply[0] !== 'string' || typeof reply[1] !== 'string')
-        return undefined;
-      return codec.decode<Grant>(reply[1], keys.logical(keys.grant(reply[0])));
+      return decodeAt<Grant>(grantKey, reply);
     },
 
     async revokeGrant(grantId: string): Promise<void> {
-      await script(
-        'authStorageRevokeGrant',
-        keys.grant(grantId),
-        keys.grantFamily(grantId),
-        keys.refreshPrefix,
-      );
+      await script('authStorageRevokeGrant', keys.grant(grantId), keys.grantFamily(grantId));
     },
 
     async saveUser(user: User): Promise<void> {

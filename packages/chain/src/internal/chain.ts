@@ -258,6 +258,7 @@ async function issueCode(ctx: ServerContext, state: ChainState, res: Response): 
     resource: request.resource,
     userId: state.userId,
     sessionId: state.sessionId,
+    // URL-safe (base64url, no '.'): refresh tokens are `<grantId>.<secret>`.
     grantId: randomToken(16),
     authTime: state.authTime ?? now,
     expiresAt: now + ctx.config.tokenLifetimes.authorizationCode * 1000,

@@ -7,6 +7,7 @@ import {
   validatePending,
   validateUser,
 } from './records.js';
+import { grantIdOfRefreshToken, isGrantId, requireRefreshTokenOf } from './refresh-token.js';
 import { validateUpstreamTokens } from './upstream-tokens.js';
 import { requireId, requireSessionId } from './validate.js';
 
@@ -53,10 +54,13 @@ export function withArgumentChecks(backend: Storage): Storage {
     async saveGrant(grant, refreshToken) {
       validateGrant(grant);
       if (refreshToken === undefined) return backend.saveGrant(grant);
-      return backend.saveGrant(grant, requireId(refreshToken, 'refreshToken'));
+      requireId(refreshToken, 'refreshToken');
+      return backend.saveGrant(grant, requireRefreshTokenOf(refreshToken, grant.grantId, 'refreshToken'));
     },
     async getGrant(grantId) {
-      return backend.getGrant(requireId(grantId, 'grantId'));
+      // An id no grant can have (not URL-safe) names nothing: not found, no backend call.
+      if (!isGrantId(requireId(grantId, 'grantId'))) return undefined;
+      return backend.getGrant(grantId);
     },
     async rotateRefreshToken(presented, next) {
       requireId(presented, 'presentedRefreshToken');
@@ -64,13 +68,20 @@ export function withArgumentChecks(backend: Storage): Storage {
       if (presented === next) {
         throw new InvalidStorageArgumentError('nextRefreshToken must differ from presentedRefreshToken');
       }
+      // A presented token comes from a request: not of the form <grantId>.<secret> = unknown.
+      const grantId = grantIdOfRefreshToken(presented);
+      if (grantId === undefined) return { status: 'invalid' };
+      // The next token comes from the AS: it must belong to the same grant.
+      requireRefreshTokenOf(next, grantId, 'nextRefreshToken');
       return backend.rotateRefreshToken(presented, next);
     },
     async findGrantByRefreshToken(refreshToken) {
-      return backend.findGrantByRefreshToken(requireId(refreshToken, 'refreshToken'));
+      if (grantIdOfRefreshToken(requireId(refreshToken, 'refreshToken')) === undefined) return undefined;
+      return backend.findGrantByRefreshToken(refreshToken);
     },
     async revokeGrant(grantId) {
-      return backend.revokeGrant(requireId(grantId, 'grantId'));
+      if (!isGrantId(requireId(grantId, 'grantId'))) return;
+      return backend.revokeGrant(grantId);
     },
     async saveUser(user) {
       validateUser(user);

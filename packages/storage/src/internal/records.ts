@@ -4,6 +4,7 @@ import type { OAuthClient } from '../ports/client-store.js';
 import type { Grant } from '../ports/grant-store.js';
 import type { PendingAuthorization } from '../ports/pending-authorization-store.js';
 import type { User } from '../ports/user-store.js';
+import { requireGrantId } from './refresh-token.js';
 import { requireId, requireObject, requireSessionId, requireString, requireTime } from './validate.js';
 
 /** Checks the fields a backend relies on; the rest is stored as given. */
@@ -33,7 +34,7 @@ export function validatePending(value: unknown): PendingAuthorization {
 export function validateCodeRecord(value: unknown): AuthorizationCodeRecord {
   const record = requireObject(value, 'record');
   requireId(record['clientId'], 'record.clientId');
-  requireId(record['grantId'], 'record.grantId');
+  requireGrantId(record['grantId'], 'record.grantId');
   requireSessionId(record['sessionId']);
   requireTime(record['expiresAt'], 'record.expiresAt');
   return record as unknown as AuthorizationCodeRecord;
@@ -41,7 +42,7 @@ export function validateCodeRecord(value: unknown): AuthorizationCodeRecord {
 
 export function validateGrant(value: unknown): Grant {
   const grant = requireObject(value, 'grant');
-  requireId(grant['grantId'], 'grant.grantId');
+  requireGrantId(grant['grantId'], 'grant.grantId');
   requireId(grant['clientId'], 'grant.clientId');
   requireSessionId(grant['sessionId']);
   requireTime(grant['expiresAt'], 'grant.expiresAt');

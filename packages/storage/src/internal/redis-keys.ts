@@ -2,21 +2,19 @@ import { InvalidStorageArgumentError } from '../errors.js';
 
 /**
  * The Redis key layout (SPEC §3). Upstream keys carry the session id as a hash tag,
- * so one session's keys share a cluster slot; grant and refresh-token keys share the
- * fixed tag `{g}`, because a presented refresh token says nothing about its grant
- * and rotation must still be one atomic script. Secrets appear only as SHA-256 hashes.
+ * so one session's keys share a cluster slot; the keys of one grant family (the grant
+ * with its current refresh-token hash, and the set of every refresh-token hash) carry
+ * `{g:<grantId>}`, so rotation is one atomic script while grants spread over slots. A
+ * presented refresh token names its grant (`<grantId>.<secret>`), which routes it.
+ * Grant ids are URL-safe (no braces). Secrets appear only as SHA-256 hashes.
  */
 export interface RedisKeys {
   readonly prefix: string;
   client(clientId: string): string;
   pending(idHash: string): string;
   code(codeHash: string): string;
-  readonly grantPrefix: string;
-  readonly grantFamilyPrefix: string;
-  readonly refreshPrefix: string;
   grant(grantId: string): string;
   grantFamily(grantId: string): string;
-  refresh(tokenHash: string): string;
   user(userId: string): string;
   identity(identityHash: string): string;
   upstreamPrefix(sessionId: string): string;
@@ -34,21 +32,14 @@ export function createRedisKeys(prefix: unknown): RedisKeys {
     throw new InvalidStorageArgumentError('keyPrefix must not contain "{" or "}"');
   }
   if (prefix.length > 256) throw new InvalidStorageArgumentError('keyPrefix is longer than 256 characters');
-  const grantPrefix = `${prefix}grant:{g}:`;
-  const grantFamilyPrefix = `${prefix}grant-family:{g}:`;
-  const refreshPrefix = `${prefix}refresh:{g}:`;
   const upstreamPrefix = (sessionId: string): string => `${prefix}upstream:{${sessionId}}:`;
   return {
     prefix,
     client: (clientId) => `${prefix}client:${clientId}`,
     pending: (idHash) => `${prefix}pending:${idHash}`,
     code: (codeHash) => `${prefix}code:${codeHash}`,
-    grantPrefix,
-    grantFamilyPrefix,
-    refreshPrefix,
-    grant: (grantId) => grantPrefix + grantId,
-    grantFamily: (grantId) => grantFamilyPrefix + grantId,
-    refresh: (tokenHash) => refreshPrefix + tokenHash,
+    grant: (grantId) => `${prefix}grant:{g:${grantId}}`,
+    grantFamily: (grantId) => `${prefix}grant-family:{g:${grantId}}`,
     user: (userId) => `${prefix}user:${userId}`,
     identity: (identityHash) => `${prefix}identity:${identityHash}`,
     upstreamPrefix,

@@ -58,64 +58,57 @@ if not r then return false end
 return {redis.call('HSETNX', KEYS[1], 'u', '1'), r}`,
   },
 
-  /** KEYS: grant, family set, [refresh pointer]. ARGV: record, ttl ms, grant id, [refresh hash]. */
+  /**
+   * KEYS: grant, family set (one hash tag `{g:<grantId>}`). ARGV: record, ttl ms,
+   * [refresh-token hash]. The hash becomes the current token and joins the family.
+   */
   authStorageSaveGrant: {
-    numberOfKeys: null,
+    numberOfKeys: 2,
     lua: `
 redis.call('HSET', KEYS[1], 'r', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if KEYS[3] then
-  redis.call('HSET', KEYS[1], 'cur', ARGV[4])
-  redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[2])
-  redis.call('SADD', KEYS[2], ARGV[4])
+if ARGV[3] then
+  redis.call('HSET', KEYS[1], 'cur', ARGV[3])
+  redis.call('SADD', KEYS[2], ARGV[3])
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
 end
 return 1`,
   },
 
   /**
-   * KEYS: presented pointer, next pointer. ARGV: grant key prefix, family key prefix,
-   * pointer key prefix, presented hash, next hash. Returns nil, {'rotated', record, grant id} or {'reused', record, grant id}.
+   * KEYS: grant, family set of the grant the presented token names. ARGV: presented hash,
+   * next hash. Returns nil (unknown token), {'rotated', record} or {'reused', record}.
    * RFC 9700 §4.14.2: a rotated token presented again revokes the whole family.
    */
   authStorageRotateRefresh: {
     numberOfKeys: 2,
     lua: `
-local gid = redis.call('GET', KEYS[1])
-if not gid then return false end
-local gk = ARGV[1] .. gid
-local fam = ARGV[2] .. gid
-local r = redis.call('HGET', gk, 'r')
+local r = redis.call('HGET', KEYS[1], 'r')
 if not r then return false end
-if redis.call('HGET', gk, 'cur') == ARGV[4] then
-  local ttl = redis.call('PTTL', gk)
-  redis.call('HSET', gk, 'cur', ARGV[5])
-  if ttl > 0 then redis.call('SET', KEYS[2], gid, 'PX', ttl) else redis.call('SET', KEYS[2], gid) end
-  redis.call('SADD', fam, ARGV[5])
-  if ttl > 0 then redis.call('PEXPIRE', fam, ttl) end
-  return {'rotated', r, gid}
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return false end
+if redis.call('HGET', KEYS[1], 'cur') == ARGV[1] then
+  local ttl = redis.call('PTTL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'cur', ARGV[2])
+  redis.call('SADD', KEYS[2], ARGV[2])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+  return {'rotated', r}
 end
-for _, h in ipairs(redis.call('SMEMBERS', fam)) do redis.call('DEL', ARGV[3] .. h) end
-redis.call('DEL', gk, fam)
-return {'reused', r, gid}`,
+redis.call('DEL', KEYS[1], KEYS[2])
+return {'reused', r}`,
   },
 
-  /** KEYS: pointer. ARGV: grant key prefix. Returns {grant id, record} or nil. */
+  /** KEYS: grant, family set. ARGV: refresh-token hash. Returns the record when the token is of the family, else nil. */
   authStorageFindGrantByRefresh: {
-    numberOfKeys: 1,
+    numberOfKeys: 2,
     lua: `
-local gid = redis.call('GET', KEYS[1])
-if not gid then return false end
-local r = redis.call('HGET', ARGV[1] .. gid, 'r')
-if not r then return false end
-return {gid, r}`,
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return false end
+return redis.call('HGET', KEYS[1], 'r')`,
   },
 
-  /** KEYS: grant, family set. ARGV: pointer key prefix. */
+  /** KEYS: grant, family set. */
   authStorageRevokeGrant: {
     numberOfKeys: 2,
     lua: `
-for _, h in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('DEL', ARGV[1] .. h) end
 redis.call('DEL', KEYS[1], KEYS[2])
 return 1`,
   },

@@ -1,5 +1,6 @@
 /** A refresh-token family (RFC 9700 §4.14): the grant a code redemption created. */
 export interface Grant {
+  /** Random and URL-safe (`A-Z a-z 0-9 - _`, at most 256 characters): it never holds a `.`. */
   grantId: string;
   clientId: string;
   userId: string;
@@ -19,21 +20,41 @@ export type RotateRefreshTokenResult =
   | { status: 'reused'; grant: Grant }
   | { status: 'invalid' };
 
-/** Grants and their refresh tokens; refresh tokens are stored only as hashes. */
+/**
+ * Grants and their refresh tokens; refresh tokens are stored only as hashes (SHA-256 of the
+ * whole token string).
+ *
+ * **Refresh-token format**: every refresh token is `<grantId>.<secret>`: the id of its grant,
+ * a `.`, and a non-empty random secret (the AS puts at least 256 bits of randomness in it).
+ * The prefix routes a presented token to its grant without a lookup, so on Redis every key of
+ * one grant family shares one cluster slot (rotation stays one atomic script) while different
+ * grants spread over slots. A presented token not of that form, or whose prefix is not a valid
+ * grant id, is simply unknown (`invalid` / `undefined`), never an error.
+ */
 export interface GrantStore {
-  /** Creates a grant, optionally with its first refresh token. */
+  /**
+   * Creates (or replaces) a grant, optionally with its first refresh token, which must be
+   * `<grant.grantId>.<secret>`; any other form rejects with `InvalidStorageArgumentError`
+   * (as does a grant id that is not URL-safe).
+   */
   saveGrant(grant: Grant, refreshToken?: string): Promise<void>;
+  /** The grant, or `undefined` (also for an id no grant can have). */
   getGrant(grantId: string): Promise<Grant | undefined>;
   /**
    * Atomically replaces the presented (current) refresh token of a grant with `nextRefreshToken`.
    * Presenting a token that was already rotated revokes the whole grant and returns `reused`.
-   * One Redis round trip.
+   * A presented token that is unknown, or not of the form `<grantId>.<secret>`, returns `invalid`.
+   * `nextRefreshToken` must be `<grantId>.<secret>` with the presented token's grant id (and differ
+   * from it), else `InvalidStorageArgumentError`. One Redis round trip.
    */
   rotateRefreshToken(
     presentedRefreshToken: string,
     nextRefreshToken: string,
   ): Promise<RotateRefreshTokenResult>;
-  /** The grant a refresh token (current or rotated) belongs to, for revocation (RFC 7009). */
+  /**
+   * The grant a refresh token (current or rotated) belongs to, for revocation (RFC 7009);
+   * `undefined` when unknown or not of the form `<grantId>.<secret>`.
+   */
   findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined>;
   /** Deletes the grant and every refresh token of its family. */
   revokeGrant(grantId: string): Promise<void>;

@@ -8,6 +8,9 @@ import type { UpstreamTokens } from '../ports/upstream-token-store.js';
 /** A random value that looks like an opaque token, unique per call. */
 export const randomToken = (label = 'tok'): string => `${label}-${randomUUID()}-${randomUUID()}`;
 
+/** A well-formed refresh token of a grant: `<grantId>.<secret>` (see `GrantStore`), unique per call. */
+export const refreshTokenFixture = (grantId: string): string => `${grantId}.${randomToken('rt')}`;
+
 /** Test data builders shared by the contract suite and backend tests. */
 export function upstreamTokensFixture(overrides: Partial<UpstreamTokens> = {}): UpstreamTokens {
   return {

@@ -4,6 +4,7 @@ export {
   grantFixture,
   pendingFixture,
   randomToken,
+  refreshTokenFixture,
   upstreamTokensFixture,
 } from './fixtures.js';
 export { findFreePort } from './free-port.js';

@@ -8,6 +8,7 @@ import {
   grantFixture,
   pendingFixture,
   randomToken,
+  refreshTokenFixture,
   upstreamTokensFixture,
 } from './fixtures.js';
 
@@ -282,53 +283,144 @@ export function runStorageContract(
       it('rotates, and revokes the whole family when a rotated token is reused (RFC 9700 §4.14.2)', async () => {
         const storage = await fresh();
         const grant = grantFixture();
-        const [first, second, third] = [randomToken('rt'), randomToken('rt'), randomToken('rt')];
+        const rt = () => refreshTokenFixture(grant.grantId);
+        const [first, second, third] = [rt(), rt(), rt()];
         await storage.saveGrant(grant, first);
         expect(await storage.getGrant(grant.grantId)).toEqual(grant);
         expect(await storage.findGrantByRefreshToken(first)).toEqual(grant);
         expect(await storage.rotateRefreshToken(first, second)).toEqual({ status: 'rotated', grant });
         expect(await storage.rotateRefreshToken(second, third)).toEqual({ status: 'rotated', grant });
         expect(await storage.findGrantByRefreshToken(first)).toEqual(grant);
-        expect(await storage.rotateRefreshToken(first, randomToken('rt'))).toEqual({
-          status: 'reused',
-          grant,
-        });
+        expect(await storage.rotateRefreshToken(first, rt())).toEqual({ status: 'reused', grant });
         expect(await storage.getGrant(grant.grantId)).toBeUndefined();
-        expect(await storage.rotateRefreshToken(third, randomToken('rt'))).toEqual({ status: 'invalid' });
+        expect(await storage.rotateRefreshToken(third, rt())).toEqual({ status: 'invalid' });
         expect(await storage.findGrantByRefreshToken(third)).toBeUndefined();
       });
 
       it('answers invalid for unknown tokens and rejects bad arguments', async () => {
         const storage = await fresh();
-        expect(await storage.rotateRefreshToken(randomToken('rt'), randomToken('rt'))).toEqual({
+        const grantId = randomUUID();
+        const known = grantFixture();
+        const token = refreshTokenFixture(known.grantId);
+        await storage.saveGrant(known, token);
+        expect(
+          await storage.rotateRefreshToken(refreshTokenFixture(grantId), refreshTokenFixture(grantId)),
+        ).toEqual({ status: 'invalid' });
+        expect(await storage.findGrantByRefreshToken(refreshTokenFixture(grantId))).toBeUndefined();
+        // A made-up secret under a known grant id is unknown too, and revokes nothing.
+        const guessed = refreshTokenFixture(known.grantId);
+        expect(await storage.rotateRefreshToken(guessed, refreshTokenFixture(known.grantId))).toEqual({
           status: 'invalid',
         });
-        expect(await storage.findGrantByRefreshToken(randomToken('rt'))).toBeUndefined();
+        expect(await storage.findGrantByRefreshToken(guessed)).toBeUndefined();
+        expect(await storage.getGrant(known.grantId)).toEqual(known);
         expect(await storage.getGrant(randomUUID())).toBeUndefined();
+        expect(await storage.getGrant('not{a}grant.id')).toBeUndefined();
         await invalid(storage.rotateRefreshToken('', 'x'));
-        await invalid(storage.rotateRefreshToken('same', 'same'));
+        await invalid(storage.rotateRefreshToken(token, token));
         await invalid(storage.saveGrant(grantFixture({ grantId: '' })));
+        await invalid(storage.saveGrant(grantFixture({ grantId: 'a.b' })));
+        await invalid(storage.saveGrant(grantFixture({ grantId: 'a}b' })));
+        await invalid(storage.saveGrant(grantFixture({ grantId: 'g'.repeat(300) })));
+        await invalid(
+          storage.saveAuthorizationCode(randomToken('code'), codeRecordFixture({ grantId: 'a{b' })),
+        );
+      });
+
+      it('answers invalid / undefined, never an error, for a presented token not of the form <grantId>.<secret>', async () => {
+        const storage = await fresh();
+        const grant = grantFixture();
+        const token = refreshTokenFixture(grant.grantId);
+        await storage.saveGrant(grant, token);
+        const secret = token.slice(grant.grantId.length + 1);
+        const malformed = [
+          randomToken('rt'),
+          secret,
+          `.${secret}`,
+          `${grant.grantId}.`,
+          `${grant.grantId}`,
+          `{${grant.grantId}}.${secret}`,
+          `${grant.grantId}}.${secret}`,
+          `${'g'.repeat(300)}.${secret}`,
+          `a b.${secret}`,
+          'x'.repeat(2048),
+        ];
+        for (const presented of malformed) {
+          expect(await storage.rotateRefreshToken(presented, refreshTokenFixture(grant.grantId))).toEqual({
+            status: 'invalid',
+          });
+          expect(await storage.findGrantByRefreshToken(presented)).toBeUndefined();
+        }
+        // The well-formed token still rotates: nothing above touched the grant.
+        expect(await storage.rotateRefreshToken(token, refreshTokenFixture(grant.grantId))).toEqual({
+          status: 'rotated',
+          grant,
+        });
+      });
+
+      it('rejects refresh tokens the AS hands in that do not name their own grant', async () => {
+        const storage = await fresh();
+        const [grant, other] = [grantFixture(), grantFixture()];
+        await storage.saveGrant(other, refreshTokenFixture(other.grantId));
+        await invalid(storage.saveGrant(grant, refreshTokenFixture(other.grantId)));
+        await invalid(storage.saveGrant(grant, randomToken('rt')));
+        await invalid(storage.saveGrant(grant, `${grant.grantId}.`));
+        expect(await storage.getGrant(grant.grantId)).toBeUndefined();
+        const first = refreshTokenFixture(grant.grantId);
+        await storage.saveGrant(grant, first);
+        // `next` of another grant, or not of the form: a typed error, and nothing rotated.
+        await invalid(storage.rotateRefreshToken(first, refreshTokenFixture(other.grantId)));
+        await invalid(storage.rotateRefreshToken(first, randomToken('rt')));
+        await invalid(storage.rotateRefreshToken(first, `${grant.grantId}x.${randomToken('rt')}`));
+        const second = refreshTokenFixture(grant.grantId);
+        expect(await storage.rotateRefreshToken(first, second)).toEqual({ status: 'rotated', grant });
+        expect(await storage.getGrant(other.grantId)).toEqual(other);
+      });
+
+      it('keeps grants apart: reuse in one family revokes only that grant', async () => {
+        const storage = await fresh();
+        const [a, b] = [grantFixture(), grantFixture()];
+        const [a1, a2, b1] = [
+          refreshTokenFixture(a.grantId),
+          refreshTokenFixture(a.grantId),
+          refreshTokenFixture(b.grantId),
+        ];
+        await storage.saveGrant(a, a1);
+        await storage.saveGrant(b, b1);
+        await storage.rotateRefreshToken(a1, a2);
+        // a's token presented under b's id is unknown to b.
+        const secret = a1.slice(a.grantId.length + 1);
+        expect(await storage.findGrantByRefreshToken(`${b.grantId}.${secret}`)).toBeUndefined();
+        expect((await storage.rotateRefreshToken(a1, refreshTokenFixture(a.grantId))).status).toBe('reused');
+        expect(await storage.getGrant(a.grantId)).toBeUndefined();
+        expect(await storage.findGrantByRefreshToken(b1)).toEqual(b);
       });
 
       it('revokeGrant ends every refresh token of the family', async () => {
         const storage = await fresh();
         const grant = grantFixture();
-        const [first, second] = [randomToken('rt'), randomToken('rt')];
+        const [first, second] = [refreshTokenFixture(grant.grantId), refreshTokenFixture(grant.grantId)];
         await storage.saveGrant(grant, first);
         await storage.rotateRefreshToken(first, second);
         await storage.revokeGrant(grant.grantId);
         expect(await storage.getGrant(grant.grantId)).toBeUndefined();
         expect(await storage.findGrantByRefreshToken(first)).toBeUndefined();
-        expect(await storage.rotateRefreshToken(second, randomToken('rt'))).toEqual({ status: 'invalid' });
+        expect(await storage.rotateRefreshToken(second, refreshTokenFixture(grant.grantId))).toEqual({
+          status: 'invalid',
+        });
+        await storage.revokeGrant('not{a}grant.id');
+        await invalid(storage.revokeGrant(''));
       });
 
       it('lets exactly one of concurrent rotations of one token win', async () => {
         const storage = await fresh();
         const grant = grantFixture();
-        const presented = randomToken('rt');
+        const presented = refreshTokenFixture(grant.grantId);
         await storage.saveGrant(grant, presented);
         const results = await Promise.all(
-          Array.from({ length: 20 }, () => storage.rotateRefreshToken(presented, randomToken('rt'))),
+          Array.from({ length: 20 }, () =>
+            storage.rotateRefreshToken(presented, refreshTokenFixture(grant.grantId)),
+          ),
         );
         expect(results.filter((result) => result.status === 'rotated')).toHaveLength(1);
       });
@@ -338,6 +430,7 @@ export function runStorageContract(
         const grant = grantFixture();
         await storage.saveGrant(grant);
         expect(await storage.getGrant(grant.grantId)).toEqual(grant);
+        expect(await storage.findGrantByRefreshToken(refreshTokenFixture(grant.grantId))).toBeUndefined();
       });
     });
 

@@ -4,7 +4,7 @@ import { authenticateClient } from '../client-authentication.js';
 import type { ServerContext } from '../context.js';
 import { requiredFormParams } from '../params.js';
 
-/** Refresh tokens are 43 characters; a longer value is never one (and storage refuses over-long ids). */
+/** Refresh tokens are `<grantId>.<secret>`, 66 characters; a longer value is never one (and storage refuses over-long ids). */
 const MAX_REFRESH_TOKEN_LENGTH = 512;
 
 /**

@@ -10,6 +10,15 @@ import { parseScope } from '../scopes.js';
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 const REPLAY_MARKER_TTL_MS = 120_000;
 
+/**
+ * A refresh token: `<grantId>.<secret>` (the `GrantStore` format). The grant id routes the token
+ * to its grant in storage (on a Redis Cluster, to the grant's slot); the secret carries 256 bits
+ * of randomness. Grant ids are base64url, so they hold no `.`.
+ */
+function newRefreshToken(grantId: string): string {
+  return `${grantId}.${randomToken()}`;
+}
+
 function noStore(res: Response): void {
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
@@ -115,7 +124,7 @@ async function authorizationCodeGrant(
     createdAt: now,
     expiresAt: now + (withRefresh ? lifetimes.refreshToken : lifetimes.accessToken) * 1000,
   };
-  const refreshToken = withRefresh ? randomToken() : undefined;
+  const refreshToken = withRefresh ? newRefreshToken(grant.grantId) : undefined;
   await ctx.storage.saveGrant(grant, refreshToken);
   await extendUpstreamTokens(ctx, grant);
   // A concurrent replay may have revoked the grant before it was saved: the replay marker
@@ -206,7 +215,7 @@ async function refreshTokenGrant(
     throw new OAuthError('invalid_scope', 'the requested scope exceeds the grant');
   if (!resourcesAllowed(ctx, resource, found.resource))
     throw new OAuthError('invalid_target', 'the resource was not granted');
-  const next = randomToken();
+  const next = newRefreshToken(found.grantId);
   const result = await ctx.storage.rotateRefreshToken(presented, next);
   if (result.status === 'invalid') throw invalid('refresh token not current');
   if (result.status === 'reused') {
