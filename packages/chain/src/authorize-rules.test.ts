@@ -171,6 +171,75 @@ describe('/oauth/authorize rules (SPEC §5)', () => {
     });
   });
 
+  describe('prompt=none (OIDC Core §3.1.2.1): the chain always needs the user, so login_required', () => {
+    const expectRedirectError = async (
+      params: Record<string, string | string[] | undefined>,
+      error: string,
+      redirect = LOOPBACK,
+    ) => {
+      const before = idpRequests();
+      const response = await get(authorizeUrl(params));
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(redirect);
+      expect(location.searchParams.get('error')).toBe(error);
+      expect(location.searchParams.get('error_description')).toBeTruthy();
+      expect(location.searchParams.get('state')).toBe(params['state'] ?? 'st-123');
+      expect(location.searchParams.get('iss')).toBe(h.issuer);
+      expect(location.searchParams.get('code')).toBeNull();
+      expect(idpRequests()).toBe(before);
+    };
+
+    it('a trusted client gets login_required by redirect, no upstream visited', async () => {
+      await expectRedirectError({ prompt: 'none' }, 'login_required');
+    });
+
+    it('a client that needs consent gets login_required, not the consent page', async () => {
+      await expectRedirectError(
+        { client_id: 'web-app', redirect_uri: WEB, prompt: 'none', state: 'web-state' },
+        'login_required',
+        WEB,
+      );
+    });
+
+    it('remembered consent does not help: the upstreams still need the user', async () => {
+      const fc = await registeredClient(h);
+      const jar = new CookieJar();
+      const first = await runChain(fc, { scope: 'openid' }, { jar });
+      expect(first.callback.searchParams.get('code')).toBeTypeOf('string');
+      const before = idpRequests();
+      const silent = await runChain(fc, { scope: 'openid', prompt: 'none' }, { jar });
+      expect(silent.ride.consentShown).toBe(false);
+      expect(silent.callback.searchParams.get('error')).toBe('login_required');
+      expect(silent.callback.searchParams.get('state')).toBe(silent.request.state);
+      expect(silent.callback.searchParams.get('iss')).toBe(h.issuer);
+      expect(idpRequests()).toBe(before);
+    });
+
+    it('none combined with another value → invalid_request', async () => {
+      await expectRedirectError({ prompt: 'none consent' }, 'invalid_request');
+      await expectRedirectError({ prompt: 'login none' }, 'invalid_request');
+    });
+
+    it('a repeated prompt → invalid_request', async () => {
+      await expectRedirectError({ prompt: ['none', 'none'] }, 'invalid_request');
+    });
+
+    it('an unknown client is still a page, never a redirect', async () => {
+      const response = await get(authorizeUrl({ client_id: 'nobody', prompt: 'none' }));
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    });
+
+    it('unknown prompt values are ignored; login and select_account start the chain', async () => {
+      for (const prompt of ['bogus', 'login', 'select_account', 'login bogus']) {
+        const response = await get(authorizeUrl({ prompt }));
+        expect(response.status, prompt).toBe(302);
+        expect(response.headers.get('location')!.startsWith(h.idps['corp']!.url), prompt).toBe(true);
+      }
+    });
+  });
+
   describe('rule 3: consent', () => {
     it('names the client, the redirect host, the scopes and the upstreams in order, escaped', async () => {
       const response = await get(

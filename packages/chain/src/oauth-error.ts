@@ -1,6 +1,6 @@
 /**
  * OAuth error codes the server answers with: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1,
- * RFC 7591 §3.2.2, RFC 7009 §2.2.1 and RFC 8707 §2.
+ * RFC 7591 §3.2.2, RFC 7009 §2.2.1, RFC 8707 §2 and OIDC Core §3.1.2.6.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -19,6 +19,7 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
+  | 'login_required'
   | 'not_found'
   | 'method_not_allowed';
 
@@ -39,6 +40,7 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   insufficient_scope: 403,
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
+  login_required: 400,
   not_found: 404,
   method_not_allowed: 405,
 };

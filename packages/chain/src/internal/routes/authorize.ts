@@ -50,6 +50,21 @@ function validateRequest(
   };
 }
 
+/**
+ * OIDC Core §3.1.2.1 `prompt`: unknown values are ignored; `none` may not be combined with
+ * another value. The chain always visits the upstream IdPs, so it can never finish without the
+ * user: `prompt=none` is answered with `login_required` (§3.1.2.6), before consent or any upstream.
+ */
+function parsePrompt(params: Params): string[] {
+  const prompt = (params.optional('prompt', 256) ?? '').split(' ').filter((value) => value !== '');
+  if (prompt.includes('none')) {
+    if (prompt.length > 1)
+      throw new OAuthError('invalid_request', 'prompt=none must not be combined with other values');
+    throw new OAuthError('login_required', 'signing in requires the user at the upstream identity providers');
+  }
+  return prompt;
+}
+
 /** `GET /oauth/authorize` (RFC 6749 §4.1.1, SPEC §5). */
 export function authorizeHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -78,6 +93,7 @@ export function authorizeHandler(ctx: ServerContext) {
     // Rule 2: everything else goes back to the client with state and iss (RFC 9207).
     let state: string | undefined;
     let request: ClientAuthorizationRequest;
+    let prompt: string[];
     try {
       state = params.optional('state', 2048);
     } catch (error) {
@@ -93,6 +109,7 @@ export function authorizeHandler(ctx: ServerContext) {
         allowedScopes(client, ctx.config.scopesSupported),
         client.responseTypes,
       );
+      prompt = parsePrompt(params);
       request = { clientId, redirectUri, ...validated, ...(state === undefined ? {} : { state }) };
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
@@ -102,12 +119,6 @@ export function authorizeHandler(ctx: ServerContext) {
 
     // Rule 3: consent, unless trusted or remembered for this browser (OIDC `prompt=consent` asks again).
     const now = ctx.now();
-    let prompt: string[];
-    try {
-      prompt = (params.optional('prompt', 64) ?? '').split(' ');
-    } catch {
-      prompt = [];
-    }
     const remembered =
       !prompt.includes('consent') && isConsentRemembered(req, ctx.cookieSecret, now, clientId, request.scope);
     if (client.trusted === true || remembered) {
