@@ -171,6 +171,50 @@ describe('/oauth/authorize rules (SPEC §5)', () => {
     });
   });
 
+  describe('request / request_uri (OIDC Core §6, RFC 9101): not supported, said by redirect', () => {
+    const requestObject = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"scope":"openid"}').toString('base64url')}.`;
+    const cases: Array<[string, Record<string, string | string[] | undefined>, string]> = [
+      ['request', { request: requestObject }, 'request_not_supported'],
+      [
+        'request alone (parameters only inside)',
+        { request: requestObject, response_type: undefined },
+        'request_not_supported',
+      ],
+      ['request_uri', { request_uri: 'https://app.example.com/request.jwt' }, 'request_uri_not_supported'],
+      [
+        'request_uri (PAR form)',
+        { request_uri: 'urn:ietf:params:oauth:request_uri:abc' },
+        'request_uri_not_supported',
+      ],
+      ['both', { request: requestObject, request_uri: 'https://app.example.com/r' }, 'request_not_supported'],
+      [
+        'a consent client',
+        { client_id: 'web-app', redirect_uri: WEB, request: requestObject },
+        'request_not_supported',
+      ],
+    ];
+    for (const [label, params, error] of cases) {
+      it(`${label} → ${error}, no consent, no upstream`, async () => {
+        const before = idpRequests();
+        const response = await get(authorizeUrl(params));
+        expect(response.status).toBe(302);
+        const location = new URL(response.headers.get('location')!);
+        expect(`${location.origin}${location.pathname}`).toBe(params['redirect_uri'] ?? LOOPBACK);
+        expect(location.searchParams.get('error')).toBe(error);
+        expect(location.searchParams.get('error_description')).toBeTruthy();
+        expect(location.searchParams.get('state')).toBe('st-123');
+        expect(location.searchParams.get('iss')).toBe(h.issuer);
+        expect(idpRequests()).toBe(before);
+      });
+    }
+
+    it('an unknown client with a request object still gets a page, never a redirect', async () => {
+      const response = await get(authorizeUrl({ client_id: 'nobody', request: requestObject }));
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    });
+  });
+
   describe('prompt=none (OIDC Core §3.1.2.1): the chain always needs the user, so login_required', () => {
     const expectRedirectError = async (
       params: Record<string, string | string[] | undefined>,

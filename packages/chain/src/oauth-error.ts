@@ -20,6 +20,8 @@ export type OAuthErrorCode =
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
   | 'login_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
   | 'not_found'
   | 'method_not_allowed';
 
@@ -41,6 +43,8 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
   login_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
   not_found: 404,
   method_not_allowed: 405,
 };

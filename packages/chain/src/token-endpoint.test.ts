@@ -53,6 +53,15 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
       expect(metadata['jwks_uri']).toBe(`${h.issuer}/.well-known/jwks.json`);
       expect(metadata['id_token_signing_alg_values_supported']).toEqual(['ES256']);
     }
+  });
+
+  it('request / request_uri: discovery says they are not supported (OIDC Discovery §3)', async () => {
+    const metadata = await json(await fetch(`${h.issuer}/.well-known/openid-configuration`));
+    expect(metadata['request_parameter_supported']).toBe(false);
+    expect(metadata['request_uri_parameter_supported']).toBe(false);
+    // prompt_values_supported, if ever advertised, must list none (answered with login_required).
+    const prompts = metadata['prompt_values_supported'];
+    if (prompts !== undefined) expect(prompts).toContain('none');
     const jwks = await json(await fetch(`${h.issuer}/.well-known/jwks.json`));
     expect(jwks).toEqual(h.as.jwks());
     expect(JSON.stringify(jwks)).not.toContain('"d"');

@@ -24,6 +24,11 @@ export class Params {
     return value;
   }
 
+  /** Whether the parameter was sent with a non-empty value (any number of times, any length). */
+  has(name: string): boolean {
+    return this.#values.getAll(name).some((value) => value !== '');
+  }
+
   required(name: string, maxLength = DEFAULT_MAX_LENGTH): string {
     const value = this.optional(name, maxLength);
     if (value === undefined) throw new OAuthError('invalid_request', `${name} is required`);

@@ -101,6 +101,12 @@ export function authorizeHandler(ctx: ServerContext) {
       return;
     }
     try {
+      // OIDC Core §6 / RFC 9101: request objects are not supported (discovery says so); checked
+      // first, since the other parameters may be inside the object only.
+      if (params.has('request'))
+        throw new OAuthError('request_not_supported', 'request objects are not supported');
+      if (params.has('request_uri'))
+        throw new OAuthError('request_uri_not_supported', 'request_uri is not supported');
       if (!client.grantTypes.includes('authorization_code'))
         throw new OAuthError('unauthorized_client', 'the client may not use the authorization code grant');
       const validated = validateRequest(

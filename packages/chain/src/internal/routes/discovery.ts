@@ -21,6 +21,9 @@ export function serverMetadata(ctx: ServerContext): Record<string, unknown> {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // OIDC Core §6 / RFC 9101: answered with request_not_supported / request_uri_not_supported.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: algs,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'email'],
