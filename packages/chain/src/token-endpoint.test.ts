@@ -439,10 +439,78 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     expect(active['client_id']).toBe(fc.client.client_id);
     expect(active['tsid']).toBe(decodeJwt(run.tokens.access_token)['tsid']);
     expect((await json(await introspect('garbage', auth)))['active']).toBe(false);
+    // The refresh token of another client (here a public one): nothing to learn about it.
     expect((await json(await introspect(run.tokens.refresh_token!, auth)))['active']).toBe(false);
     const publicClient = await introspect(run.tokens.access_token, {}, { client_id: fc.client.client_id });
     expect(publicClient.status).toBe(401);
     expect((await json(publicClient))['error']).toBe('invalid_client');
+  });
+
+  it('introspects refresh tokens: the current one active, rotated, revoked or of another client not (RFC 7662)', async () => {
+    const fc = await registeredClient(h, { token_endpoint_auth_method: 'client_secret_post' });
+    const owner = { client_id: fc.client.client_id, client_secret: fc.client.client_secret! };
+    const run = await login(fc);
+    const first = run.tokens.refresh_token!;
+    const introspect = async (tokenValue: string, extra: Record<string, string> = owner) => {
+      const response = await fetch(`${h.issuer}/oauth/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ token: tokenValue, ...extra }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      return json(response);
+    };
+    const grant = (await h.storage.getGrant(first.slice(0, first.indexOf('.'))))!;
+    const expected = {
+      active: true,
+      token_type: 'refresh_token',
+      client_id: fc.client.client_id,
+      scope: 'openid offline_access',
+      sub: decodeJwt(run.tokens.access_token)['sub'],
+      exp: Math.floor(grant.expiresAt / 1000),
+      iss: h.issuer,
+    };
+    expect(await introspect(first)).toEqual(expected);
+    expect(await introspect(first, { ...owner, token_type_hint: 'refresh_token' })).toEqual(expected);
+    expect(await introspect(first, { ...owner, token_type_hint: 'access_token' })).toEqual(expected);
+    expect(await introspect(`${first}x`)).toEqual({ active: false });
+
+    // Another authenticated client learns nothing about it.
+    const other = { authorization: basic('static-confidential', 'static-client-secret-0123456789') };
+    const foreign = await fetch(`${h.issuer}/oauth/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...other },
+      body: form({ token: first, token_type_hint: 'refresh_token' }),
+    });
+    expect(await json(foreign)).toEqual({ active: false });
+
+    // Rotation: the superseded token is inactive, and inspecting it revokes nothing.
+    const refreshed = await json(
+      await token({ grant_type: 'refresh_token', refresh_token: first, ...owner }),
+    );
+    const second = refreshed['refresh_token'] as string;
+    expect(second).toBeTypeOf('string');
+    expect(await introspect(first)).toEqual({ active: false });
+    expect(await introspect(second)).toEqual(expected);
+
+    // Revocation ends it.
+    const revoked = await fetch(`${h.issuer}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ token: second, ...owner }),
+    });
+    expect(revoked.status).toBe(200);
+    expect(await introspect(second)).toEqual({ active: false });
+
+    // Still only for authenticated clients.
+    const anonymous = await fetch(`${h.issuer}/oauth/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ token: second, client_id: fc.client.client_id }),
+    });
+    expect(anonymous.status).toBe(401);
+    expectNoLeaks(h, [first, second, fc.client.client_secret]);
   });
 
   it('revoking an access token ends its session upstream tokens (RFC 7009)', async () => {

@@ -10,7 +10,7 @@ import { upstreamEvictionTime } from './internal/upstream-tokens.js';
 import type { StorageLogger } from './logger.js';
 import type { AuthorizationCodeRecord, ConsumeCodeResult } from './ports/authorization-code-store.js';
 import type { OAuthClient } from './ports/client-store.js';
-import type { Grant, RotateRefreshTokenResult } from './ports/grant-store.js';
+import type { Grant, RefreshTokenInspection, RotateRefreshTokenResult } from './ports/grant-store.js';
 import type { PendingAuthorization } from './ports/pending-authorization-store.js';
 import type { Storage } from './ports/storage.js';
 import type { UpstreamTokens } from './ports/upstream-token-store.js';
@@ -254,6 +254,12 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     async findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined> {
       const found = grantOfRefreshToken(refreshToken);
       return found === undefined ? undefined : clone(found.entry.grant);
+    },
+
+    async inspectRefreshToken(refreshToken: string): Promise<RefreshTokenInspection | undefined> {
+      const found = grantOfRefreshToken(refreshToken);
+      if (found === undefined) return undefined;
+      return { grant: clone(found.entry.grant), current: found.entry.current === found.hash };
     },
 
     async revokeGrant(grantId: string): Promise<void> {

@@ -51,6 +51,7 @@ function everyMethod(storage: Storage, sid: string): Array<[string, () => Promis
     ['getGrant', () => storage.getGrant('grant-1')],
     ['rotateRefreshToken', () => storage.rotateRefreshToken('grant-1.rt-1', 'grant-1.rt-2')],
     ['findGrantByRefreshToken', () => storage.findGrantByRefreshToken('grant-1.rt-1')],
+    ['inspectRefreshToken', () => storage.inspectRefreshToken('grant-1.rt-1')],
     ['revokeGrant', () => storage.revokeGrant('grant-1')],
     ['saveUser', () => storage.saveUser({ id: 'user-1', createdAt: 1, updatedAt: 1 })],
     ['getUser', () => storage.getUser('user-1')],

@@ -189,7 +189,7 @@ async function commandsDuring(
 }
 
 describe('redis: one round trip per operation (MONITOR)', () => {
-  it('store, bulk read, delete, consumes and rotation each reach Redis as one EVALSHA', async () => {
+  it('store, bulk read, delete, consumes, rotation and refresh-token inspection each reach Redis as one EVALSHA', async () => {
     const client = createRedisClient({ url: server.url }) as Redis;
     const storage = createRedisStorage({ client, keyPrefix: prefix() });
     opened.push(storage);
@@ -213,6 +213,7 @@ describe('redis: one round trip per operation (MONITOR)', () => {
     await storage.consumeAuthorizationCode(codes[0]!);
     await storage.saveGrant(grant, refresh[0]);
     await storage.rotateRefreshToken(refresh[0], refresh[1]);
+    await storage.inspectRefreshToken(refresh[0]);
 
     const monitor = await raw.monitor();
     const during = (operation: () => Promise<unknown>) => commandsDuring(monitor, client, operation);
@@ -229,6 +230,7 @@ describe('redis: one round trip per operation (MONITOR)', () => {
     expect(await during(() => storage.consumePendingAuthorization(pendings[1]!.id))).toEqual(one);
     expect(await during(() => storage.consumeAuthorizationCode(codes[1]!))).toEqual(one);
     expect(await during(() => storage.rotateRefreshToken(refresh[1], refresh[2]))).toEqual(one);
+    expect(await during(() => storage.inspectRefreshToken(refresh[2]))).toEqual(one);
     expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
 
     // 60 more operations: not one EVAL, i.e. no script is sent again.

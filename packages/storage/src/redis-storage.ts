@@ -13,7 +13,7 @@ import { upstreamEvictionTime } from './internal/upstream-tokens.js';
 import type { StorageLogger } from './logger.js';
 import type { AuthorizationCodeRecord, ConsumeCodeResult } from './ports/authorization-code-store.js';
 import type { OAuthClient } from './ports/client-store.js';
-import type { Grant, RotateRefreshTokenResult } from './ports/grant-store.js';
+import type { Grant, RefreshTokenInspection, RotateRefreshTokenResult } from './ports/grant-store.js';
 import type { PendingAuthorization } from './ports/pending-authorization-store.js';
 import type { Storage } from './ports/storage.js';
 import type { UpstreamTokens } from './ports/upstream-token-store.js';
@@ -274,6 +274,21 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
         sha256Hex(refreshToken),
       );
       return decodeAt<Grant>(grantKey, reply);
+    },
+
+    async inspectRefreshToken(refreshToken: string): Promise<RefreshTokenInspection | undefined> {
+      const grantId = grantIdOfRefreshToken(refreshToken);
+      if (grantId === undefined) return undefined;
+      const grantKey = keys.grant(grantId);
+      const reply = await script(
+        'authStorageInspectRefresh',
+        grantKey,
+        keys.grantFamily(grantId),
+        sha256Hex(refreshToken),
+      );
+      if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
+      const grant = codec.decode<Grant>(reply[0], keys.logical(grantKey));
+      return { grant, current: Number(reply[1]) === 1 };
     },
 
     async revokeGrant(grantId: string): Promise<void> {

@@ -79,6 +79,10 @@ export function withArgumentChecks(backend: Storage): Storage {
       if (grantIdOfRefreshToken(requireId(refreshToken, 'refreshToken')) === undefined) return undefined;
       return backend.findGrantByRefreshToken(refreshToken);
     },
+    async inspectRefreshToken(refreshToken) {
+      if (grantIdOfRefreshToken(requireId(refreshToken, 'refreshToken')) === undefined) return undefined;
+      return backend.inspectRefreshToken(refreshToken);
+    },
     async revokeGrant(grantId) {
       if (!isGrantId(requireId(grantId, 'grantId'))) return;
       return backend.revokeGrant(grantId);

@@ -105,6 +105,20 @@ if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return false end
 return redis.call('HGET', KEYS[1], 'r')`,
   },
 
+  /**
+   * KEYS: grant, family set. ARGV: refresh-token hash. Returns nil when the token is not of the
+   * family, else {record, 1} for the current token or {record, 0} for a rotated one. Read-only.
+   */
+  authStorageInspectRefresh: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return false end
+local fields = redis.call('HMGET', KEYS[1], 'r', 'cur')
+if not fields[1] then return false end
+if fields[2] == ARGV[1] then return {fields[1], 1} end
+return {fields[1], 0}`,
+  },
+
   /** KEYS: grant, family set. */
   authStorageRevokeGrant: {
     numberOfKeys: 2,

@@ -20,6 +20,13 @@ export type RotateRefreshTokenResult =
   | { status: 'reused'; grant: Grant }
   | { status: 'invalid' };
 
+/** What `inspectRefreshToken` knows of a presented refresh token. */
+export interface RefreshTokenInspection {
+  grant: Grant;
+  /** `true` for the grant's current refresh token; `false` for one already rotated (superseded). */
+  current: boolean;
+}
+
 /**
  * Grants and their refresh tokens; refresh tokens are stored only as hashes (SHA-256 of the
  * whole token string).
@@ -56,6 +63,13 @@ export interface GrantStore {
    * `undefined` when unknown or not of the form `<grantId>.<secret>`.
    */
   findGrantByRefreshToken(refreshToken: string): Promise<Grant | undefined>;
+  /**
+   * The grant a refresh token belongs to and whether it is the grant's current token (not yet
+   * rotated), for introspection (RFC 7662). Read-only: a rotated token presented here revokes
+   * nothing. `undefined` when unknown, revoked, expired, or not of the form `<grantId>.<secret>`.
+   * One Redis round trip.
+   */
+  inspectRefreshToken(refreshToken: string): Promise<RefreshTokenInspection | undefined>;
   /** Deletes the grant and every refresh token of its family. */
   revokeGrant(grantId: string): Promise<void>;
 }

@@ -425,6 +425,53 @@ export function runStorageContract(
         expect(results.filter((result) => result.status === 'rotated')).toHaveLength(1);
       });
 
+      it('inspectRefreshToken tells the current refresh token from a rotated one (introspection, RFC 7662)', async () => {
+        const storage = await fresh();
+        const grant = grantFixture();
+        const rt = () => refreshTokenFixture(grant.grantId);
+        const [first, second] = [rt(), rt()];
+        await storage.saveGrant(grant, first);
+        expect(await storage.inspectRefreshToken(first)).toEqual({ grant, current: true });
+        await storage.rotateRefreshToken(first, second);
+        expect(await storage.inspectRefreshToken(first)).toEqual({ grant, current: false });
+        expect(await storage.inspectRefreshToken(second)).toEqual({ grant, current: true });
+        // Inspecting is read-only: a rotated token inspected does not revoke the grant.
+        expect(await storage.getGrant(grant.grantId)).toEqual(grant);
+        // Unknown, guessed, malformed or of a grant without refresh token: undefined, never an error.
+        expect(await storage.inspectRefreshToken(rt())).toBeUndefined();
+        expect(await storage.inspectRefreshToken(refreshTokenFixture(randomUUID()))).toBeUndefined();
+        for (const presented of [
+          randomToken('rt'),
+          `${grant.grantId}.`,
+          `.${randomToken('rt')}`,
+          'x'.repeat(2048),
+        ])
+          expect(await storage.inspectRefreshToken(presented)).toBeUndefined();
+        const bare = grantFixture();
+        await storage.saveGrant(bare);
+        expect(await storage.inspectRefreshToken(refreshTokenFixture(bare.grantId))).toBeUndefined();
+        await invalid(storage.inspectRefreshToken(''));
+        // Reuse revokes the family; so does revokeGrant: nothing of it is known any more.
+        expect((await storage.rotateRefreshToken(first, rt())).status).toBe('reused');
+        expect(await storage.inspectRefreshToken(first)).toBeUndefined();
+        expect(await storage.inspectRefreshToken(second)).toBeUndefined();
+        const other = grantFixture();
+        const otherToken = refreshTokenFixture(other.grantId);
+        await storage.saveGrant(other, otherToken);
+        await storage.revokeGrant(other.grantId);
+        expect(await storage.inspectRefreshToken(otherToken)).toBeUndefined();
+      });
+
+      it('inspectRefreshToken forgets an expired grant', async () => {
+        const storage = await fresh();
+        const grant = grantFixture({ expiresAt: Date.now() + 150 });
+        const token = refreshTokenFixture(grant.grantId);
+        await storage.saveGrant(grant, token);
+        expect((await storage.inspectRefreshToken(token))?.current).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        expect(await storage.inspectRefreshToken(token)).toBeUndefined();
+      });
+
       it('keeps a grant without refresh token readable', async () => {
         const storage = await fresh();
         const grant = grantFixture();

@@ -4,20 +4,55 @@ import { authenticateClient } from '../client-authentication.js';
 import type { ServerContext } from '../context.js';
 import { requiredFormParams } from '../params.js';
 
-/** `POST /oauth/introspect` (RFC 7662): for authenticated (confidential) clients; access tokens only. */
+/** Refresh tokens are `<grantId>.<secret>`, 66 characters; a longer value is never one (and storage refuses over-long ids). */
+const MAX_REFRESH_TOKEN_LENGTH = 512;
+
+const INACTIVE = { active: false } as const;
+
+/**
+ * `POST /oauth/introspect` (RFC 7662): for authenticated (confidential) clients. Access tokens
+ * (any valid one); refresh tokens only of the calling client, active while they are the current
+ * token of a live grant (a rotated or revoked one is inactive). Anything else is `active: false`.
+ */
 export function introspectHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     res.set({ 'Cache-Control': 'no-store' });
     const params = requiredFormParams(req);
     const token = params.required('token', 8192);
-    params.optional('token_type_hint', 64);
-    await authenticateClient(ctx, req, params, { allowPublic: false });
-    try {
-      const claims = await ctx.tokens.verifyAccessToken(token);
-      res.json({ active: true, token_type: 'Bearer', ...claims });
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      res.json({ active: false });
-    }
+    const hint = params.optional('token_type_hint', 64);
+    const client = await authenticateClient(ctx, req, params, { allowPublic: false });
+
+    const tryAccess = async (): Promise<Record<string, unknown> | undefined> => {
+      try {
+        const claims = await ctx.tokens.verifyAccessToken(token);
+        return { active: true, token_type: 'Bearer', ...claims };
+      } catch (error) {
+        if (error instanceof OAuthError) return undefined;
+        throw error;
+      }
+    };
+    const tryRefresh = async (): Promise<Record<string, unknown> | undefined> => {
+      if (token.length > MAX_REFRESH_TOKEN_LENGTH) return undefined;
+      const found = await ctx.storage.inspectRefreshToken(token);
+      // A client learns nothing about another client's refresh tokens.
+      if (found === undefined || found.grant.clientId !== client.clientId) return undefined;
+      const { grant } = found;
+      if (!found.current || grant.expiresAt <= ctx.now()) return INACTIVE;
+      return {
+        active: true,
+        token_type: 'refresh_token',
+        client_id: grant.clientId,
+        scope: grant.scope.join(' '),
+        sub: grant.userId,
+        exp: Math.floor(grant.expiresAt / 1000),
+        iss: ctx.issuer,
+      };
+    };
+
+    const answer =
+      hint === 'refresh_token'
+        ? ((await tryRefresh()) ?? (await tryAccess()))
+        : ((await tryAccess()) ?? (await tryRefresh()));
+    res.json(answer ?? INACTIVE);
   };
 }
