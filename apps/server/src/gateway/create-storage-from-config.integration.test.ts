@@ -1,0 +1,85 @@
+import { Secret, type StorageConfig } from '@auth/config';
+import type { UpstreamTokens } from '@auth/storage';
+import {
+  startRedisCluster,
+  startRedisServer,
+  type TestRedisCluster,
+  type TestRedisServer,
+} from '@auth/storage/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../logging/create-logger.js';
+import { createStorageFromConfig } from './create-storage-from-config.js';
+
+const logger = createLogger({ level: 'silent' });
+const tokens: UpstreamTokens = {
+  accessToken: 'upstream-access-value-4f1c9e',
+  refreshToken: 'upstream-refresh-value-7a2d30',
+  tokenType: 'Bearer',
+  expiresAt: Date.now() + 60_000,
+  sessionExpiresAt: Date.now() + 3_600_000,
+  userId: 'user-1',
+  upstreamSubject: 'alice',
+  clientId: 'client-1',
+};
+
+let redis: TestRedisServer;
+let cluster: TestRedisCluster;
+beforeAll(async () => {
+  [redis, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
+});
+afterAll(async () => {
+  await Promise.all([redis?.stop(), cluster?.stop()]);
+});
+
+describe('createStorageFromConfig', () => {
+  it('memory: an in-process store', async () => {
+    const owned = createStorageFromConfig({ type: 'memory' }, { logger, warnOnMemory: false });
+    expect(owned.storage.kind).toBe('memory');
+    await owned.close();
+  });
+
+  it('redis url with an encryption key (hex): tokens round-trip, and a raw dump holds none of them', async () => {
+    const config: StorageConfig = {
+      type: 'redis',
+      url: new Secret(redis.url),
+      keyPrefix: 'gw-test:',
+      encryptionKey: new Secret(Buffer.alloc(32, 7).toString('base64')),
+    };
+    const owned = createStorageFromConfig(config, { logger, warnOnMemory: true });
+    expect(owned.storage.kind).toBe('redis');
+    await owned.storage.storeUpstreamTokens('session-1', 'corp', tokens);
+    expect(await owned.storage.getAllUpstreamTokens('session-1')).toEqual({ corp: tokens });
+
+    const raw = new Redis(redis.url);
+    const keys = await raw.keys('gw-test:*');
+    expect(keys.length).toBeGreaterThan(0);
+    const values = await Promise.all(
+      keys.map(async (key) =>
+        (await raw.type(key)) === 'string' ? raw.get(key) : JSON.stringify(await raw.smembers(key)),
+      ),
+    );
+    expect(values.join('\n')).not.toContain(tokens.accessToken);
+    expect(values.join('\n')).not.toContain(tokens.refreshToken);
+    await raw.quit();
+
+    await owned.close();
+    await expect(owned.storage.ping()).rejects.toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE' });
+  });
+
+  it('redis cluster: nodes from the config, one session readable in one bulk read', async () => {
+    const config: StorageConfig = {
+      type: 'redis',
+      keyPrefix: 'gw-cluster:',
+      cluster: { nodes: cluster.nodes },
+    };
+    const owned = createStorageFromConfig(config, { logger, warnOnMemory: true });
+    await owned.storage.storeUpstreamTokens('session-2', 'corp', tokens);
+    await owned.storage.storeUpstreamTokens('session-2', 'github', { ...tokens, accessToken: 'gh-access-1' });
+    expect(Object.keys(await owned.storage.getAllUpstreamTokens('session-2')).sort()).toEqual([
+      'corp',
+      'github',
+    ]);
+    await owned.close();
+  });
+});
