@@ -11,6 +11,7 @@ const config = (overrides: Partial<GatewayConfig> = {}): GatewayConfig => ({
   scopesSupported: ['openid'],
   storage: { type: 'memory' },
   registration: { enabled: true },
+  proxy: { connectTimeout: 10, responseTimeout: 120, idleTimeout: 4, maxConnections: 128 },
   clients: [],
   upstreams: [
     {

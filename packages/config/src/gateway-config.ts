@@ -97,6 +97,18 @@ export interface RouteConfig {
   resource: string;
 }
 
+/** The reference server's connections to its backends; durations in seconds. */
+export interface ProxyConfig {
+  /** Time allowed to open a backend connection. */
+  connectTimeout: number;
+  /** Time allowed for a backend's response headers; bodies (e.g. server-sent events) are not bounded. */
+  responseTimeout: number;
+  /** Idle time after which a kept-alive backend connection is closed. */
+  idleTimeout: number;
+  /** Connections open at most to one backend origin. */
+  maxConnections: number;
+}
+
 /** The normalized, fully typed gateway configuration (SPEC §4): durations in seconds, defaults applied, secrets resolved. */
 export interface GatewayConfig {
   issuer: string;
@@ -106,6 +118,7 @@ export interface GatewayConfig {
   scopesSupported: string[];
   storage: StorageConfig;
   registration: { enabled: boolean };
+  proxy: ProxyConfig;
   clients: StaticClientConfig[];
   /** The chain visits them in this order; at least one. */
   upstreams: UpstreamConfig[];

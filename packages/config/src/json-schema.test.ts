@@ -39,12 +39,14 @@ describe('JSON Schema (generated from the zod definition)', () => {
       'scopes_supported',
       'storage',
       'registration',
+      'proxy',
       'signing_keys',
       'clients',
       'upstreams',
       'routes',
     ]);
     expect(schema.properties!['token_lifetimes']!.properties!['access_token']!.default).toBe('1h');
+    expect(schema.properties!['proxy']!.properties!['max_connections']!.default).toBe(128);
     const upstreamTypes = schema.properties!['upstreams']!.items!.oneOf!;
     expect(upstreamTypes.map((type) => type.required)).toEqual([
       ['type', 'issuer', 'client_id'],

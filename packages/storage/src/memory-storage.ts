@@ -311,7 +311,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
         unindex(sessionId, providerName);
         return;
       }
-      upstream.set(key, { sessionId, providerName, tokens: clone(tokens) }, evictAt);
+      // Stored frozen and handed out as is: the protected path reads it on every request, a copy per read is waste.
+      upstream.set(key, { sessionId, providerName, tokens: Object.freeze({ ...tokens }) }, evictAt);
       let providers = sessionIndex.get(sessionId);
       if (providers === undefined) {
         providers = new Set();
@@ -332,14 +333,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
 
     async getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined> {
       const entry = upstream.get(upstreamKey(sessionId, providerName));
-      return entry === undefined ? undefined : clone(entry.tokens);
+      return entry === undefined ? undefined : entry.tokens;
     },
 
     async getAllUpstreamTokens(sessionId: string): Promise<Record<string, UpstreamTokens>> {
-      const result: Record<string, UpstreamTokens> = {};
+      const result: Record<string, Readonly<UpstreamTokens>> = {};
       for (const providerName of [...(sessionIndex.get(sessionId) ?? [])]) {
         const entry = upstream.get(upstreamKey(sessionId, providerName));
-        if (entry !== undefined) result[providerName] = clone(entry.tokens);
+        if (entry !== undefined) result[providerName] = entry.tokens;
       }
       return result;
     },

@@ -21,6 +21,11 @@ export type RedisConnectionOptions =
 export interface RedisClientSettings {
   /** Per-command timeout in ms. Default 2000. */
   commandTimeoutMs?: number;
+  /**
+   * Send the commands issued in one event-loop tick as one pipeline (ioredis auto-pipelining).
+   * Default true: under concurrent requests it cuts the client's and the server's per-command cost.
+   */
+  autoPipelining?: boolean;
 }
 
 /** The ioredis options `redisClientOptions` returns. */
@@ -30,6 +35,7 @@ export interface RedisStoreClientOptions {
   maxRetriesPerRequest: number;
   enableOfflineQueue: boolean;
   retryStrategy: (times: number) => number;
+  enableAutoPipelining: boolean;
 }
 
 /**
@@ -44,6 +50,7 @@ export function redisClientOptions(settings: RedisClientSettings = {}): RedisSto
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
     retryStrategy: (times: number) => Math.min(times * 100, 1000),
+    enableAutoPipelining: settings.autoPipelining ?? true,
   };
 }
 
@@ -87,6 +94,7 @@ export function createRedisClient(
       ...(connection.password === undefined ? {} : { password: connection.password }),
     },
     enableOfflineQueue: true,
+    enableAutoPipelining: options.enableAutoPipelining,
     clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
   });
 }

@@ -5,6 +5,9 @@ import type { Storage } from '@auth/storage';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import { accessLog } from '../logging/access-log.js';
+import { createBackendPools } from '../proxy/backend-pools.js';
+import { reverseProxy } from '../proxy/reverse-proxy.js';
 import { createStorageFromConfig } from './create-storage-from-config.js';
 import { healthRoutes } from './health-routes.js';
 import {
@@ -12,7 +15,6 @@ import {
   protectedResourceMetadataPath,
   protectedResourceMetadataUrl,
 } from './protected-resource-metadata.js';
-import { reverseProxy } from './reverse-proxy.js';
 
 /** Options of {@link createGateway}. */
 export interface CreateGatewayOptions {
@@ -55,26 +57,10 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    // Read now: routers strip their mount prefix from req.path. The path only: query strings carry codes and state.
-    const path = req.path;
-    res.on('finish', () => {
-      logger.info(
-        {
-          method: req.method,
-          path,
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
-    });
-    next();
-  });
-  app.use(healthRoutes(storage, logger));
+  app.use(accessLog(logger));
 
   const jwks = authorizationServer.jwks();
+  const backendPools = createBackendPools(config.proxy);
   for (const route of config.routes) {
     app.get(protectedResourceMetadataPath(route), (_req, res) => {
       res.set('cache-control', 'public, max-age=300').json(protectedResourceMetadata(config, route));
@@ -97,9 +83,14 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       logger: logger.child({ component: 'upstreamswap', route: route.path }),
     });
     // protectedRoute refuses, at start-up, a swap without the identity middleware before it (SPEC §8).
-    app.use(route.path, ...protectedRoute(identity, swap), reverseProxy(route.backend, logger));
+    app.use(
+      route.path,
+      ...protectedRoute(identity, swap),
+      reverseProxy(route.backend, backendPools.poolFor(new URL(route.backend)), logger),
+    );
   }
 
+  app.use(healthRoutes(storage, logger));
   const issuerPath = new URL(config.issuer).pathname;
   app.use(issuerPath === '/' ? '/' : issuerPath, authorizationServer.router);
 
@@ -107,6 +98,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     app,
     storage,
     async close() {
+      await backendPools.close();
       await authorizationServer.close();
       await owned.close();
     },

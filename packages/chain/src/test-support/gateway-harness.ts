@@ -153,6 +153,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       scopesSupported: options.scopesSupported ?? ['openid', 'profile', 'email', 'offline_access'],
       storage: { type: 'memory' },
       registration: { enabled: options.registration ?? true },
+      proxy: { connectTimeout: 10, responseTimeout: 120, idleTimeout: 4, maxConnections: 128 },
       clients: options.clients ?? [],
       upstreams,
       routes,

@@ -46,7 +46,8 @@ export function buildConfig(
     lifetimes === undefined ||
     sections.scopesSupported === undefined ||
     storage === undefined ||
-    sections.registration === undefined
+    sections.registration === undefined ||
+    sections.proxy === undefined
   ) {
     return undefined;
   }
@@ -61,6 +62,12 @@ export function buildConfig(
     scopesSupported: sections.scopesSupported,
     storage,
     registration: { enabled: sections.registration.enabled },
+    proxy: {
+      connectTimeout: sections.proxy.connect_timeout,
+      responseTimeout: sections.proxy.response_timeout,
+      idleTimeout: sections.proxy.idle_timeout,
+      maxConnections: sections.proxy.max_connections,
+    },
     clients,
     upstreams,
     routes,

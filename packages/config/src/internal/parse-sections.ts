@@ -23,6 +23,7 @@ export interface ParsedSections {
   scopesSupported: string[] | undefined;
   storage: ParsedSection<'storage'> | undefined;
   registration: ParsedSection<'registration'> | undefined;
+  proxy: ParsedSection<'proxy'> | undefined;
   signingKeys: Array<ParsedEntry<'signing_keys'> | undefined>;
   clients: Array<ParsedEntry<'clients'> | undefined>;
   upstreams: Array<ParsedEntry<'upstreams'> | undefined>;
@@ -68,6 +69,7 @@ export function parseSections(input: unknown, issues: IssueCollector): ParsedSec
     scopesSupported: parse(scalarSections.scopes_supported, raw['scopes_supported'], ['scopes_supported']),
     storage: parse(scalarSections.storage, raw['storage'], ['storage']),
     registration: parse(scalarSections.registration, raw['registration'], ['registration']),
+    proxy: parse(scalarSections.proxy, raw['proxy'], ['proxy']),
     signingKeys: parseList('signing_keys'),
     clients: parseList('clients'),
     upstreams: parseList('upstreams'),

@@ -44,10 +44,16 @@ export interface UpstreamTokenStore {
    * nothing, when there was no entry to replace.
    */
   replaceUpstreamTokens(sessionId: string, providerName: string, tokens: UpstreamTokens): Promise<boolean>;
-  /** One provider's tokens, expired access tokens included; `undefined` when none. */
-  getUpstreamTokens(sessionId: string, providerName: string): Promise<UpstreamTokens | undefined>;
-  /** Every provider's tokens of a session in one read (`{}` when none; expired ones included). One Redis round trip. */
-  getAllUpstreamTokens(sessionId: string): Promise<Record<string, UpstreamTokens>>;
+  /**
+   * One provider's tokens, expired access tokens included; `undefined` when none. The value is
+   * read-only: a backend may hand out its stored (frozen) record rather than a copy.
+   */
+  getUpstreamTokens(sessionId: string, providerName: string): Promise<Readonly<UpstreamTokens> | undefined>;
+  /**
+   * Every provider's tokens of a session in one read (`{}` when none; expired ones included). One
+   * Redis round trip. Values are read-only, as for `getUpstreamTokens`.
+   */
+  getAllUpstreamTokens(sessionId: string): Promise<Record<string, Readonly<UpstreamTokens>>>;
   /** Deletes every provider's tokens of the session. Atomic; one Redis round trip. */
   deleteUpstreamTokens(sessionId: string): Promise<void>;
   /** Deletes one provider's tokens of the session. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidStorageArgumentError, StorageUnavailableError } from '../errors.js';
 import type { Storage } from '../ports/storage.js';
+import type { UpstreamTokens } from '../ports/upstream-token-store.js';
 import {
   clientFixture,
   codeRecordFixture,
@@ -202,14 +203,19 @@ export function runStorageContract(
         expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
       });
 
-      it('hands out copies: mutating a read value changes nothing stored', async () => {
+      it('hands out copies or frozen records: mutating a read value changes nothing stored', async () => {
         const storage = await fresh();
         const sid = randomUUID();
         const tokens = upstreamTokensFixture();
         await storage.storeUpstreamTokens(sid, 'corp', tokens);
-        const read = await storage.getUpstreamTokens(sid, 'corp');
+        const read = (await storage.getUpstreamTokens(sid, 'corp')) as UpstreamTokens | undefined;
         if (read === undefined) throw new Error('missing');
-        read.accessToken = 'changed';
+        // A frozen record refuses the write (TypeError in strict mode); a copy takes it. Either way the store keeps its value.
+        try {
+          read.accessToken = 'changed';
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
         tokens.accessToken = 'changed-too';
         expect((await storage.getUpstreamTokens(sid, 'corp'))?.accessToken).not.toMatch(/changed/);
       });

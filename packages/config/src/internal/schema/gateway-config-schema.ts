@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { clientSchema } from './client-schema.js';
 import { issuerSchema } from './issuer-schema.js';
 import { scopeToken } from './primitives.js';
+import { proxySchema } from './proxy-schema.js';
 import { routeSchema } from './route-schema.js';
 import { signingKeySchema, signingKeysSchema } from './signing-key-schema.js';
 import { storageSchema } from './storage-schema.js';
@@ -43,6 +44,7 @@ export const scalarSections = {
   })
     .prefault({})
     .meta({ description: 'Dynamic client registration (RFC 7591).' }),
+  proxy: proxySchema,
 } as const;
 
 /** The whole configuration file, as written (snake_case). The single source of truth for the JSON Schema. */
@@ -53,6 +55,7 @@ export const gatewayConfigSchema = strictObject({
   scopes_supported: scalarSections.scopes_supported,
   storage: scalarSections.storage,
   registration: scalarSections.registration,
+  proxy: scalarSections.proxy,
   clients: listSections.clients,
   upstreams: listSections.upstreams,
   routes: listSections.routes,

@@ -1,0 +1,223 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BackendPools, createBackendPools } from './backend-pools.js';
+import { reverseProxy } from './reverse-proxy.js';
+
+const silent = pino({ level: 'silent' });
+const defaults = { connectTimeout: 10, responseTimeout: 120, idleTimeout: 4, maxConnections: 128 };
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{
+  url: string;
+  server: Server;
+  sockets: Set<Socket>;
+}> {
+  const server = createServer(handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => sockets.add(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanup.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
+}
+
+async function gatewayTo(backend: string, config = defaults): Promise<{ url: string; pools: BackendPools }> {
+  const pools = createBackendPools(config);
+  cleanup.push(() => pools.close());
+  const proxy = reverseProxy(backend, pools.poolFor(new URL(backend)), silent);
+  const { url } = await listen((req, res) => proxy(req, res));
+  return { url, pools };
+}
+
+/** One raw HTTP/1.1 request with the headers exactly as given (fetch would add and drop some). */
+function send(
+  url: string,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}${options.path ?? '/'}`,
+      { method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const echo = (req: IncomingMessage, res: ServerResponse) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = JSON.stringify({
+      url: req.url,
+      method: req.method,
+      headers: req.headers,
+      bytes: Buffer.concat(chunks).length,
+    });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+};
+
+describe('reverse proxy (undici pool)', () => {
+  it('reuses kept-alive backend connections: 20 sequential requests open one connection', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(backend.url);
+    for (let i = 0; i < 20; i += 1) expect((await send(gateway.url, { path: `/n${i}` })).status).toBe(200);
+    expect(backend.sockets.size).toBe(1);
+  });
+
+  it('never answers the client with Connection: close because of the backend hop', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(backend.url);
+    const response = await send(gateway.url, { headers: { connection: 'keep-alive' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.connection).not.toBe('close');
+  });
+
+  it('drops hop-by-hop request fields and those named by Connection (RFC 9110 §7.6.1), sets Host and X-Forwarded-*', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(backend.url);
+    const response = await send(gateway.url, {
+      path: '/tools?x=1',
+      headers: {
+        connection: 'keep-alive, x-hop-secret',
+        'x-hop-secret': 'must-not-pass',
+        'keep-alive': 'timeout=5',
+        te: 'trailers',
+        'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+        'x-forwarded-for': '203.0.113.7',
+        'x-end-to-end': 'kept',
+      },
+    });
+    const seen = JSON.parse(response.body) as { url: string; headers: Record<string, string> };
+    expect(seen.url).toBe('/tools?x=1');
+    expect(seen.headers['x-end-to-end']).toBe('kept');
+    for (const name of ['x-hop-secret', 'te', 'proxy-authorization'])
+      expect(seen.headers[name]).toBeUndefined();
+    expect(seen.headers['keep-alive']).toBeUndefined();
+    expect(seen.headers.host).toBe(new URL(backend.url).host);
+    expect(seen.headers['x-forwarded-for']).toBe('203.0.113.7,127.0.0.1');
+    expect(seen.headers['x-forwarded-proto']).toBe('http');
+    expect(seen.headers['x-forwarded-host']).toBe(new URL(gateway.url).host);
+  });
+
+  it('drops hop-by-hop response fields and those the backend names in Connection', async () => {
+    const backend = await listen((_req, res) => {
+      res.writeHead(200, {
+        connection: 'x-internal',
+        'x-internal': 'backend-only',
+        'proxy-authenticate': 'Basic',
+        'x-visible': 'yes',
+        'content-type': 'text/plain',
+      });
+      res.end('ok');
+    });
+    const gateway = await gatewayTo(backend.url);
+    const response = await send(gateway.url);
+    expect(response.body).toBe('ok');
+    expect(response.headers['x-visible']).toBe('yes');
+    expect(response.headers['x-internal']).toBeUndefined();
+    expect(response.headers['proxy-authenticate']).toBeUndefined();
+  });
+
+  it('joins the backend URL path and the request path', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(`${backend.url}/base/`);
+    const seen = JSON.parse((await send(gateway.url, { path: '/mcp?session=1' })).body) as { url: string };
+    expect(seen.url).toBe('/base/mcp?session=1');
+  });
+
+  it('streams a 5 MB request body and a chunked one to the backend whole', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(backend.url);
+    const big = Buffer.alloc(5 * 1024 * 1024, 7);
+    const sized = JSON.parse((await send(gateway.url, { method: 'POST', body: big })).body) as {
+      bytes: number;
+    };
+    expect(sized.bytes).toBe(big.length);
+    const chunked = JSON.parse(
+      (await send(gateway.url, { method: 'POST', headers: { 'transfer-encoding': 'chunked' }, body: 'abc' }))
+        .body,
+    ) as { bytes: number; headers: Record<string, string> };
+    expect(chunked.bytes).toBe(3);
+  });
+
+  it('bounds the connections to one backend: 6 concurrent slow requests over at most 2', async () => {
+    let open = 0;
+    let most = 0;
+    const backend = await listen((_req, res) => {
+      open += 1;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open -= 1;
+        res.end('done');
+      }, 50);
+    });
+    const gateway = await gatewayTo(backend.url, { ...defaults, maxConnections: 2 });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => send(gateway.url)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(most).toBe(2);
+    expect(backend.sockets.size).toBe(2);
+  });
+
+  it('answers 502 bad_gateway, without detail, when the backend refuses connections', async () => {
+    const closed = await listen(echo);
+    const target = closed.url;
+    await new Promise<void>((resolve) => closed.server.close(() => resolve()));
+    const gateway = await gatewayTo(target);
+    const response = await send(gateway.url);
+    expect(response.status).toBe(502);
+    expect(JSON.parse(response.body)).toEqual({
+      error: 'bad_gateway',
+      error_description: 'The backend did not answer.',
+    });
+  });
+
+  it('answers 504 gateway_timeout when the backend sends no headers within response_timeout', async () => {
+    const backend = await listen(() => {});
+    const gateway = await gatewayTo(backend.url, { ...defaults, responseTimeout: 1 });
+    const response = await send(gateway.url);
+    expect(response.status).toBe(504);
+    expect(JSON.parse(response.body).error).toBe('gateway_timeout');
+  });
+
+  it('aborts the backend request when the client goes away before the answer', async () => {
+    let backendSawClose = false;
+    const backend = await listen((req) => {
+      req.socket.on('close', () => {
+        backendSawClose = true;
+      });
+    });
+    const gateway = await gatewayTo(backend.url);
+    const req = request(`${gateway.url}/`, { agent: false });
+    req.on('error', () => {});
+    req.end();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    req.destroy();
+    await expect.poll(() => backendSawClose, { timeout: 2000 }).toBe(true);
+  });
+});
