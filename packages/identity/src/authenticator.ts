@@ -1,15 +1,17 @@
-import type { LockStore, UpstreamTokenStore, UpstreamTokens } from '@auth/storage';
+import type { LockStore, UpstreamTokenStore } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { JSONWebKeySet } from 'jose';
-import type { AuthRejection, AuthResult } from './auth-result.js';
-import { IdentityError, IdentityOptionsError } from './errors.js';
-import type { Identity, UpstreamState } from './identity.js';
+import type { AuthResult } from './auth-result.js';
+import { IdentityError } from './errors.js';
+import { authenticatorSettings } from './internal/authenticator-settings.js';
 import { extractBearerToken } from './internal/bearer-token.js';
-import { needsRefresh, RefreshCoordinator, type RefreshOutcome } from './internal/refresh-coordinator.js';
+import { RefreshCoordinator } from './internal/refresh-coordinator.js';
+import { rejection } from './internal/rejection.js';
 import { createTokenVerifier } from './internal/token-verifier.js';
-import { bearerChallenge } from './internal/www-authenticate.js';
-import { createLocalJwks, createRemoteJwks, type JwksSource } from './jwks-source.js';
-import { type Logger, silentLogger } from './logger.js';
+import { createUpstreamEnrichment, type UpstreamPart } from './internal/upstream-enrichment.js';
+import type { VerifiedToken } from './internal/verified-token-cache.js';
+import type { JwksSource } from './jwks-source.js';
+import type { Logger } from './logger.js';
 
 /** Options of {@link createAuthenticator}. */
 export interface AuthenticatorOptions {
@@ -68,186 +70,44 @@ export interface Authenticator {
   readonly resourceMetadataUrl: string;
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new IdentityOptionsError(`${name} must be a non-negative number`);
-  }
-  return value;
-}
-
-/** `LockStore.tryAcquireLock` takes a positive integer TTL: anything else would fail every refresh. */
-function lockTtl(value: number | undefined): number {
-  if (value === undefined) return 30_000;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new IdentityOptionsError('refreshLockTtlMs must be a positive integer');
-  }
-  return value;
-}
-
-function isJwksSource(value: unknown): value is JwksSource {
-  return (
-    typeof (value as JwksSource).getKey === 'function' && typeof (value as JwksSource).hasKey === 'function'
-  );
-}
-
-function validUrl(name: string, value: unknown): string {
-  const text = value instanceof URL ? value.href : value;
-  if (typeof text !== 'string' || !URL.canParse(text))
-    throw new IdentityOptionsError(`${name} must be a URL`);
-  return text;
-}
-
-/** Creates the identity middleware's core (SPEC §8.1–§8.4). Invalid options throw `IdentityOptionsError`. */
+/**
+ * Creates the identity middleware's core: bearer verification (RFC 6750, RFC 9068 §4) and
+ * upstream-token enrichment with refresh on read. Invalid options throw `IdentityOptionsError`.
+ */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  if (typeof options.issuer !== 'string' || options.issuer === '') {
-    throw new IdentityOptionsError('issuer must be a non-empty string');
-  }
-  if (typeof options.audience !== 'string' || options.audience === '') {
-    throw new IdentityOptionsError('audience must be a non-empty string');
-  }
-  const resourceMetadataUrl = validUrl('resourceMetadataUrl', options.resourceMetadataUrl);
-  const storage = options.storage;
-  for (const method of [
-    'getAllUpstreamTokens',
-    'getUpstreamTokens',
-    'storeUpstreamTokens',
-    'replaceUpstreamTokens',
-    'deleteUpstreamTokensForProvider',
-    'tryAcquireLock',
-    'releaseLock',
-  ] as const) {
-    if (typeof storage?.[method] !== 'function')
-      throw new IdentityOptionsError(`storage.${method} is missing`);
-  }
-  const now = options.now ?? Date.now;
-  const logger = options.logger ?? silentLogger;
-  const clockToleranceSeconds = positive('clockToleranceSeconds', options.clockToleranceSeconds, 5);
-  const skewMs = positive('refreshSkewSeconds', options.refreshSkewSeconds, 30) * 1000;
-  // Own entries only (a null-prototype copy): a provider may be named like `constructor`.
-  const clients: Record<string, Pick<UpstreamClient, 'refresh'>> = Object.assign(
-    Object.create(null),
-    options.upstreamClients,
-  );
-
-  let jwks: JwksSource;
-  if (options.jwks instanceof URL) {
-    const remote: Parameters<typeof createRemoteJwks>[0] = { url: options.jwks, logger, now };
-    if (options.jwksCooldownSeconds !== undefined) remote.cooldownSeconds = options.jwksCooldownSeconds;
-    if (options.fetch !== undefined) remote.fetch = options.fetch;
-    jwks = createRemoteJwks(remote);
-  } else if (isJwksSource(options.jwks)) {
-    jwks = options.jwks;
-  } else {
-    jwks = createLocalJwks(options.jwks);
-  }
-
+  const settings = authenticatorSettings(options);
+  const { resourceMetadataUrl, logger, clients } = settings;
   const verify = createTokenVerifier({
-    issuer: options.issuer,
-    audience: options.audience,
-    jwks,
-    clockToleranceSeconds,
-    cacheSize: Math.floor(positive('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000)),
-    now,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    jwks: settings.jwks,
+    clockToleranceSeconds: settings.clockToleranceSeconds,
+    cacheSize: settings.verifiedTokenCacheSize,
+    now: settings.now,
   });
-  const refresher = new RefreshCoordinator({
-    storage,
-    clients,
-    skewMs,
-    lockTtlMs: lockTtl(options.refreshLockTtlMs),
-    waitTimeoutMs: positive('refreshWaitTimeoutMs', options.refreshWaitTimeoutMs, 10_000),
-    now,
-    logger,
+  const enrich = createUpstreamEnrichment({
+    storage: settings.storage,
+    refresher: new RefreshCoordinator({
+      storage: settings.storage,
+      clients,
+      skewMs: settings.skewMs,
+      lockTtlMs: settings.refreshLockTtlMs,
+      waitTimeoutMs: settings.refreshWaitTimeoutMs,
+      now: settings.now,
+      logger,
+    }),
+    canRefresh: (provider) => clients[provider] !== undefined,
+    skewMs: settings.skewMs,
+    now: settings.now,
   });
-
-  function reject(reason: IdentityError): AuthRejection {
-    const headers: Record<string, string> = { 'cache-control': 'no-store' };
-    if (reason.status === 503) {
-      headers['retry-after'] = '5';
-    } else {
-      headers['www-authenticate'] = bearerChallenge(reason, resourceMetadataUrl);
-    }
-    return {
-      status: reason.status,
-      headers,
-      body: { error: reason.error ?? 'unauthorized', error_description: reason.message },
-      reason,
-    };
-  }
-
-  async function resolveProvider(
-    sessionId: string,
-    provider: string,
-    tokens: UpstreamTokens,
-    refresh: boolean,
-  ): Promise<[UpstreamState, string | undefined]> {
-    const at = now();
-    const expiresAt = tokens.expiresAt;
-    const stateOf = (
-      status: UpstreamState['status'],
-      t: UpstreamTokens | undefined,
-      reason?: string,
-    ): UpstreamState => {
-      const state: UpstreamState = { status };
-      if (t?.expiresAt !== undefined) state.expiresAt = t.expiresAt;
-      if (reason !== undefined) state.reason = reason;
-      return state;
-    };
-    if (!needsRefresh(tokens, at, skewMs)) return [stateOf('ok', tokens), tokens.accessToken];
-    const expired = expiresAt !== undefined && expiresAt <= at;
-    if (!refresh || tokens.refreshToken === undefined || clients[provider] === undefined) {
-      if (!expired) return [stateOf('ok', tokens), tokens.accessToken];
-      const why = !refresh
-        ? 'not refreshed for this route'
-        : tokens.refreshToken === undefined
-          ? 'no refresh token'
-          : 'no upstream client to refresh with';
-      return [stateOf('expired', tokens, why), undefined];
-    }
-    const outcome: RefreshOutcome = await refresher.refresh(sessionId, provider, tokens);
-    switch (outcome.status) {
-      case 'ok':
-        return [stateOf('ok', outcome.tokens), outcome.tokens.accessToken];
-      case 'revoked':
-        return [stateOf('revoked', undefined, outcome.reason), undefined];
-      case 'unavailable':
-      case 'expired': {
-        const stillValid = outcome.tokens.expiresAt !== undefined && outcome.tokens.expiresAt > now();
-        // A transient failure inside the skew window: the current token still works, keep using it.
-        if (stillValid) return [stateOf('ok', outcome.tokens, outcome.reason), outcome.tokens.accessToken];
-        return [stateOf(outcome.status, outcome.tokens, outcome.reason), undefined];
-      }
-    }
-  }
-
-  async function enrich(
-    sessionId: string,
-    refreshProviders: readonly string[],
-  ): Promise<Pick<Identity, 'upstreamTokens' | 'upstreams'>> {
-    // SPEC §8.3: exactly one bulk read per request, whatever the number of providers.
-    const all = await storage.getAllUpstreamTokens(sessionId);
-    const upstreamTokens: Record<string, string> = {};
-    const upstreams: Record<string, UpstreamState> = {};
-    const entries = Object.entries(all);
-    const resolved = await Promise.all(
-      entries.map(([provider, tokens]) =>
-        resolveProvider(sessionId, provider, tokens, refreshProviders.includes(provider)),
-      ),
-    );
-    entries.forEach(([provider], index) => {
-      const [state, accessToken] = resolved[index]!;
-      upstreams[provider] = state;
-      if (accessToken !== undefined) upstreamTokens[provider] = accessToken;
-    });
-    return { upstreamTokens, upstreams };
-  }
+  const noRefresh: readonly string[] = [];
 
   async function authenticate(
     request: AuthenticateRequest,
     opts: AuthenticateOptions = {},
   ): Promise<AuthResult> {
     let token: string;
-    let verified: Awaited<ReturnType<typeof verify>>;
+    let verified: VerifiedToken;
     try {
       token = extractBearerToken(request.authorization);
       verified = await verify(token);
@@ -259,14 +119,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
               cause: error,
             });
       logger.debug({ code: reason.code, detail: reason.detail }, 'bearer token rejected');
-      return { ok: false, rejection: reject(reason) };
+      return { ok: false, rejection: rejection(reason, resourceMetadataUrl) };
     }
     const { claims } = verified;
-    let upstream: Pick<Identity, 'upstreamTokens' | 'upstreams'>;
+    let upstream: UpstreamPart;
     try {
-      upstream = await enrich(claims.tsid, opts.refreshProviders ?? []);
+      // One bulk read per request, whatever the number of providers.
+      upstream = await enrich(claims.tsid, opts.refreshProviders ?? noRefresh);
     } catch (error) {
-      // SPEC §8.3: storage down is 503, never a pass.
+      // Storage down is 503, never a pass.
       const reason = new IdentityError(
         'ERR_IDENTITY_STORAGE_UNAVAILABLE',
         'The service is temporarily unavailable',
@@ -276,7 +137,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         },
       );
       logger.error({ code: reason.code, detail: reason.detail }, 'upstream token enrichment failed');
-      return { ok: false, rejection: reject(reason) };
+      return { ok: false, rejection: rejection(reason, resourceMetadataUrl) };
     }
     return {
       ok: true,
@@ -287,7 +148,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         claims,
         token,
         sessionId: claims.tsid,
-        ...upstream,
+        upstreamTokens: upstream.upstreamTokens,
+        upstreams: upstream.upstreams,
       },
     };
   }

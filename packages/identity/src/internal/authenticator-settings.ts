@@ -1,0 +1,111 @@
+import type { LockStore, UpstreamTokenStore } from '@auth/storage';
+import type { UpstreamClient } from '@auth/upstream';
+import type { AuthenticatorOptions } from '../authenticator.js';
+import { IdentityOptionsError } from '../errors.js';
+import { createLocalJwks, createRemoteJwks, type JwksSource } from '../jwks-source.js';
+import { type Logger, silentLogger } from '../logger.js';
+
+/** {@link AuthenticatorOptions} checked, with defaults applied. */
+export interface AuthenticatorSettings {
+  issuer: string;
+  audience: string;
+  resourceMetadataUrl: string;
+  jwks: JwksSource;
+  storage: UpstreamTokenStore & LockStore;
+  /** Own entries only (a null-prototype copy): a provider may be named like `constructor`. */
+  clients: Readonly<Record<string, Pick<UpstreamClient, 'refresh'>>>;
+  clockToleranceSeconds: number;
+  skewMs: number;
+  verifiedTokenCacheSize: number;
+  refreshLockTtlMs: number;
+  refreshWaitTimeoutMs: number;
+  logger: Logger;
+  now: () => number;
+}
+
+const STORAGE_METHODS = [
+  'getAllUpstreamTokens',
+  'getUpstreamTokens',
+  'storeUpstreamTokens',
+  'replaceUpstreamTokens',
+  'deleteUpstreamTokensForProvider',
+  'tryAcquireLock',
+  'releaseLock',
+] as const;
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new IdentityOptionsError(`${name} must be a non-negative number`);
+  }
+  return value;
+}
+
+/** `LockStore.tryAcquireLock` takes a positive integer TTL: anything else would fail every refresh. */
+function lockTtl(value: number | undefined): number {
+  if (value === undefined) return 30_000;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new IdentityOptionsError('refreshLockTtlMs must be a positive integer');
+  }
+  return value;
+}
+
+function nonEmpty(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '')
+    throw new IdentityOptionsError(`${name} must be a non-empty string`);
+  return value;
+}
+
+function validUrl(name: string, value: unknown): string {
+  const text = value instanceof URL ? value.href : value;
+  if (typeof text !== 'string' || !URL.canParse(text))
+    throw new IdentityOptionsError(`${name} must be a URL`);
+  return text;
+}
+
+function isJwksSource(value: unknown): value is JwksSource {
+  return (
+    typeof (value as JwksSource).getKey === 'function' && typeof (value as JwksSource).hasKey === 'function'
+  );
+}
+
+function jwksSource(options: AuthenticatorOptions, logger: Logger, now: () => number): JwksSource {
+  if (options.jwks instanceof URL) {
+    const remote: Parameters<typeof createRemoteJwks>[0] = { url: options.jwks, logger, now };
+    if (options.jwksCooldownSeconds !== undefined) remote.cooldownSeconds = options.jwksCooldownSeconds;
+    if (options.fetch !== undefined) remote.fetch = options.fetch;
+    return createRemoteJwks(remote);
+  }
+  return isJwksSource(options.jwks) ? options.jwks : createLocalJwks(options.jwks);
+}
+
+/** Checks every option once, at creation; invalid ones throw `IdentityOptionsError`. */
+export function authenticatorSettings(options: AuthenticatorOptions): AuthenticatorSettings {
+  const issuer = nonEmpty('issuer', options.issuer);
+  const audience = nonEmpty('audience', options.audience);
+  const resourceMetadataUrl = validUrl('resourceMetadataUrl', options.resourceMetadataUrl);
+  const storage = options.storage;
+  for (const method of STORAGE_METHODS) {
+    if (typeof storage?.[method] !== 'function')
+      throw new IdentityOptionsError(`storage.${method} is missing`);
+  }
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? silentLogger;
+  return {
+    issuer,
+    audience,
+    resourceMetadataUrl,
+    jwks: jwksSource(options, logger, now),
+    storage,
+    clients: Object.assign(Object.create(null), options.upstreamClients),
+    clockToleranceSeconds: nonNegative('clockToleranceSeconds', options.clockToleranceSeconds, 5),
+    skewMs: nonNegative('refreshSkewSeconds', options.refreshSkewSeconds, 30) * 1000,
+    verifiedTokenCacheSize: Math.floor(
+      nonNegative('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000),
+    ),
+    refreshLockTtlMs: lockTtl(options.refreshLockTtlMs),
+    refreshWaitTimeoutMs: nonNegative('refreshWaitTimeoutMs', options.refreshWaitTimeoutMs, 10_000),
+    logger,
+    now,
+  };
+}
