@@ -26,6 +26,8 @@ export const REDACTED_PATHS = [
   'client_secret',
 ];
 
+const ignore = (): void => {};
+
 /** Lines are held until this many bytes are waiting, or {@link FLUSH_INTERVAL_MS} passed. */
 const BUFFER_BYTES = 4096;
 const FLUSH_INTERVAL_MS = 200;
@@ -37,7 +39,8 @@ const FLUSH_INTERVAL_MS = 200;
  */
 export function bufferedStdout(): DestinationStream {
   const stream = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
-  setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
+  // With a callback, flush reports a stream that pino already ended at exit instead of throwing.
+  setInterval(() => stream.flush(ignore), FLUSH_INTERVAL_MS).unref();
   return stream;
 }
 
