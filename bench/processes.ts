@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** How to start one system under test and tell that it is ready. */
@@ -78,6 +77,7 @@ export class ProcessGroup {
   readonly #logDir: string;
   readonly #runId: string;
   readonly #children: ChildProcess[] = [];
+  readonly #adopted: Array<() => Promise<void>> = [];
   #stopped = false;
 
   /** `runId` is put in every child's environment as `BENCH_RUN_ID`. */
@@ -131,22 +131,15 @@ export class ProcessGroup {
     }
   }
 
+  /** Makes `stop` part of {@link stopAll}, for processes started by other means (redis-server). */
+  adopt(stop: () => Promise<void>): void {
+    if (this.#stopped) void stop();
+    else this.#adopted.push(stop);
+  }
+
   /** Stops every process of the group. */
   async stopAll(): Promise<void> {
     this.#stopped = true;
-    await Promise.all(this.#children.map(stopChild));
+    await Promise.all([...this.#children.map(stopChild), ...this.#adopted.map((stop) => stop())]);
   }
-}
-
-/** A loopback TCP port that was free a moment ago (for servers whose URL must be known before they start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

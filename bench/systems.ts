@@ -1,15 +1,21 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findFreePort, startRedisServer } from '@auth/storage/testing';
 import { type BenchStorage, gatewayConfig, type UpstreamIdp } from './gateway-config.js';
-import { freePort, type ProcessGroup, type RunningProcess } from './processes.js';
+import type { ProcessGroup, RunningProcess } from './processes.js';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const GATEWAY_CLI = join(ROOT, 'apps/server/dist/cli.js');
 const MOCK_IDP_CLI = join(ROOT, 'apps/mock-idp/dist/cli.js');
-const BUILT = [GATEWAY_CLI, MOCK_IDP_CLI, join(ROOT, 'packages/identity/dist/index.js')];
+const BUILT = [
+  GATEWAY_CLI,
+  MOCK_IDP_CLI,
+  join(ROOT, 'packages/identity/dist/index.js'),
+  join(ROOT, 'packages/storage/dist/testing/index.js'),
+];
 
 /** The gateway and mock IdP run as users run them, from the build: refuse to measure without one. */
 export function assertBuilt(): void {
@@ -63,16 +69,11 @@ export async function startMockIdps(group: ProcessGroup, count: number): Promise
   );
 }
 
-/** Starts `redis-server` (no persistence) on a free loopback port. */
-export async function startRedis(group: ProcessGroup): Promise<{ url: string; port: number }> {
-  const port = await freePort();
-  await group.start({
-    name: 'redis-server',
-    command: 'redis-server',
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    ready: /(Ready to accept connections)/,
-  });
-  return { url: `redis://127.0.0.1:${port}`, port };
+/** Starts `redis-server` (no persistence) on a free loopback port, stopped with the group. */
+export async function startRedis(group: ProcessGroup): Promise<{ url: string }> {
+  const redis = await startRedisServer();
+  group.adopt(() => redis.stop());
+  return { url: redis.url };
 }
 
 /** A gateway started with `auth-server serve --config <file>`. */
@@ -94,7 +95,7 @@ export async function startGateway(
 ): Promise<GatewayProcess> {
   // The issuer names the port, so it is picked first; another process may take it meanwhile: retry.
   for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
+    const port = await findFreePort();
     const { yaml, env } = gatewayConfig({ ...options, issuer: `http://127.0.0.1:${port}` });
     const file = join(options.logDir, `${options.name}.yaml`);
     writeFileSync(file, yaml);
