@@ -1,4 +1,5 @@
 import type { GatewayConfig, UpstreamConfig } from '@auth/config';
+import { issuerProblem, type Logger, silentLogger } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
 import { createUpstreamClient, DEFAULT_UPSTREAM_TIMEOUT_MS, type UpstreamClient } from '@auth/upstream';
 import express, {
@@ -27,7 +28,6 @@ import { userinfoHandler } from './internal/routes/userinfo.js';
 import { loadSigningKeys } from './internal/signing-keys.js';
 import { saveStaticClients } from './internal/static-clients.js';
 import { createTokenIssuer } from './internal/token-issuer.js';
-import { type Logger, silentLogger } from './logger.js';
 import { OAuthError } from './oauth-error.js';
 
 /** Options of {@link createAuthorizationServer}. */
@@ -73,26 +73,12 @@ const JSON_LIMIT = '64kb';
 const PENDING_LIFETIME_SECONDS = 600;
 const MIN_COOKIE_SECRET_BYTES = 32;
 
+/** The issuer identifier rule is `@auth/config`'s too, so `auth-server check` and `serve` agree. */
 function checkIssuer(issuer: string): URL {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch (cause) {
-    throw new ChainConfigurationError('ERR_CHAIN_INVALID_ISSUER', 'issuer is not an absolute URL', { cause });
-  }
-  const insecure = url.protocol === 'http:' && !isLoopbackUrl(url);
-  if (
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    insecure ||
-    url.search ||
-    url.hash ||
-    issuer.endsWith('/')
-  )
-    throw new ChainConfigurationError(
-      'ERR_CHAIN_INVALID_ISSUER',
-      'issuer must be https (or http on loopback) without query, fragment or trailing slash',
-    );
-  return url;
+  const problem = issuerProblem(issuer);
+  if (problem !== undefined)
+    throw new ChainConfigurationError('ERR_CHAIN_INVALID_ISSUER', `issuer ${problem}`);
+  return new URL(issuer);
 }
 
 function defaultClient(
