@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import type { Logger } from '@auth/protocol';
 import { CliUsageError, parseCliArgs, USAGE } from './internal/parse-cli-args.js';
-import type { MockIdpLogger } from './logger.js';
 import { MockIdpError } from './mock-idp-error.js';
 import { startMockIdp } from './start-mock-idp.js';
 
 /** JSON lines on stderr for warnings and errors; stdout carries only the ready line. */
-const stderrLogger: MockIdpLogger = {
+const stderrLogger: Logger = {
   debug: () => {},
   info: () => {},
   warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),

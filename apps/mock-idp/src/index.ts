@@ -1,4 +1,5 @@
-export type { MockIdpLogger } from './logger.js';
+// The logger port, defined once in @auth/protocol; this name stays for existing imports.
+export type { Logger as MockIdpLogger } from '@auth/protocol';
 export { MockIdpError, type MockIdpErrorCode } from './mock-idp-error.js';
 export {
   type IdTokenFault,

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { silentLogger } from '@auth/protocol';
 import { createApp } from './internal/create-app.js';
 import { FaultStore } from './internal/fault-store.js';
 import { IdTokenSigner } from './internal/id-token-signer.js';
 import type { IdpContext } from './internal/idp-context.js';
 import { RequestLog } from './internal/request-log.js';
 import { finalIssuer, resolveAddress, servedUrl } from './internal/resolve-address.js';
-import { silentLogger } from './internal/silent-logger.js';
 import { TokenStore } from './internal/token-store.js';
 import { validateOptions } from './internal/validate-options.js';
 import { MockIdpError } from './mock-idp-error.js';

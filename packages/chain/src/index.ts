@@ -1,3 +1,4 @@
+export { type Logger, silentLogger } from '@auth/protocol';
 export type { AccessTokenClaims } from './access-token-claims.js';
 export {
   type AuthorizationServer,
@@ -5,5 +6,4 @@ export {
   createAuthorizationServer,
 } from './authorization-server.js';
 export { ChainConfigurationError, type ChainConfigurationErrorCode } from './chain-configuration-error.js';
-export { type Logger, silentLogger } from './logger.js';
 export { OAuthError, type OAuthErrorCode, type OAuthErrorOptions } from './oauth-error.js';

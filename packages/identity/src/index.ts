@@ -1,3 +1,4 @@
+export { type Logger, silentLogger } from '@auth/protocol';
 export type { AuthRejection, AuthResult } from './auth-result.js';
 export {
   type AuthenticateOptions,
@@ -19,4 +20,3 @@ export {
   isIdentityMiddleware,
 } from './identity-middleware.js';
 export { createLocalJwks, createRemoteJwks, type JwksSource, type RemoteJwksOptions } from './jwks-source.js';
-export { type Logger, silentLogger } from './logger.js';

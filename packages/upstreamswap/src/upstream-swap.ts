@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@auth/identity';
+import { type Logger, silentLogger } from '@auth/protocol';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rewriteRequestHeaders } from './internal/set-request-header.js';
 import { validateOptions } from './internal/validate-options.js';
