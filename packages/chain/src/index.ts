@@ -1,5 +1,5 @@
+export type { AccessTokenClaims } from '@auth/protocol';
 export { type Logger, silentLogger } from '@auth/protocol';
-export type { AccessTokenClaims } from './access-token-claims.js';
 export {
   type AuthorizationServer,
   type AuthorizationServerOptions,

@@ -1,3 +1,4 @@
+export type { AccessTokenClaims } from '@auth/protocol';
 export { type Logger, silentLogger } from '@auth/protocol';
 export type { AuthRejection, AuthResult } from './auth-result.js';
 export {
@@ -13,7 +14,7 @@ export {
   type IdentityOAuthError,
   IdentityOptionsError,
 } from './errors.js';
-export type { AccessTokenClaims, Identity, UpstreamState, UpstreamTokenStatus } from './identity.js';
+export type { Identity, UpstreamState, UpstreamTokenStatus } from './identity.js';
 export {
   createIdentityMiddleware,
   type IdentityMiddlewareOptions,

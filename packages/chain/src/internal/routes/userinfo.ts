@@ -27,7 +27,8 @@ export function userinfoHandler(ctx: ServerContext) {
         throw bearerError('invalid_token', 'the access token is invalid or expired');
       throw error;
     }
-    const scopes = claims.scope.split(' ');
+    // RFC 9068 §2.2.3: scope is optional; a token without it grants none.
+    const scopes = (claims.scope ?? '').split(' ');
     if (!scopes.includes('openid')) throw bearerError('insufficient_scope', 'the openid scope is required');
     const user = await ctx.storage.getUser(claims.sub);
     if (user === undefined) throw bearerError('invalid_token', 'the access token is invalid or expired');
