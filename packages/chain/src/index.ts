@@ -6,4 +6,9 @@ export {
   createAuthorizationServer,
 } from './authorization-server.js';
 export { ChainConfigurationError, type ChainConfigurationErrorCode } from './chain-configuration-error.js';
-export { OAuthError, type OAuthErrorCode, type OAuthErrorOptions } from './oauth-error.js';
+export {
+  type HttpErrorCode,
+  OAuthError,
+  type OAuthErrorCode,
+  type OAuthErrorOptions,
+} from './oauth-error.js';
