@@ -8,5 +8,6 @@ export {
   parseMockIdpFaults,
 } from './mock-idp-faults.js';
 export type { MockIdpMode, MockIdpOptions } from './mock-idp-options.js';
+export { MockIdpOptionsError } from './mock-idp-options-error.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { type MockIdp, startMockIdp } from './start-mock-idp.js';

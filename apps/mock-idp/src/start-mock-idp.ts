@@ -42,7 +42,8 @@ export interface MockIdp {
 
 /**
  * Starts a mock IdP: an OpenID Provider (`oidc`) or a GitHub-shaped OAuth 2.0 server
- * (`oauth2`) with fault injection, on its own port. Rejects with `MockIdpError`.
+ * (`oauth2`) with fault injection, on its own port. Rejects with `MockIdpOptionsError` for bad
+ * options, `MockIdpError` (`listen_failed`) when it cannot listen.
  */
 export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
   validateOptions(options);

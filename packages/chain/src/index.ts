@@ -5,7 +5,7 @@ export {
   type AuthorizationServerOptions,
   createAuthorizationServer,
 } from './authorization-server.js';
-export { ChainConfigurationError, type ChainConfigurationErrorCode } from './chain-configuration-error.js';
+export { ChainOptionsError, type ChainOptionsErrorCode } from './chain-options-error.js';
 export {
   type HttpErrorCode,
   OAuthError,

@@ -1,4 +1,4 @@
-import type { OAuthErrorCode } from '@auth/protocol';
+import { type OAuthErrorCode, OptionsError } from '@auth/protocol';
 
 /** Literal codes of every rejection the identity middleware can give. */
 export type IdentityErrorCode =
@@ -70,10 +70,8 @@ export class IdentityError extends Error {
 }
 
 /** Options given to `createAuthenticator` are invalid (thrown at creation, never per request). */
-export class IdentityOptionsError extends Error {
-  readonly code = 'ERR_IDENTITY_INVALID_OPTIONS' as const;
+export class IdentityOptionsError extends OptionsError<'ERR_IDENTITY_INVALID_OPTIONS'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'IdentityOptionsError';
+    super('ERR_IDENTITY_INVALID_OPTIONS', message);
   }
 }

@@ -14,7 +14,7 @@ const SAFE_VALUE = /^[\x21-\x7e]+$/;
  * Express middleware (SPEC §8) that swaps the gateway's bearer token for the upstream
  * token of `providerName`, read from `req.identity` only (never from storage).
  * Mount it after `@auth/identity`'s middleware; see `protectedRoute`.
- * Invalid options throw `UpstreamSwapConfigError` here, not on the first request.
+ * Invalid options throw `UpstreamSwapOptionsError` here, not on the first request.
  */
 export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler {
   const config = validateOptions(options);
