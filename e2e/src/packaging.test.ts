@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workspaces = [
+  'packages/protocol',
   'packages/config',
   'packages/storage',
   'packages/upstream',

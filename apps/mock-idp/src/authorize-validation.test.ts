@@ -1,3 +1,4 @@
+import { OptionsError } from '@auth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockIdp, startMockIdp } from './index.js';
 import { pkcePair } from './test-support/pkce-pair.js';
@@ -321,10 +322,14 @@ describe('issuer with a path', () => {
     [{ port: 70_000 }, /port/],
   ])('rejects options %j with a typed error', async (bad, message) => {
     await expect(startMockIdp({ mode: 'oidc', clientId: 'gw', ...bad })).rejects.toMatchObject({
-      name: 'MockIdpError',
+      name: 'MockIdpOptionsError',
       code: 'invalid_options',
       message: expect.stringMatching(message),
     });
+  });
+
+  it('rejects bad options with an OptionsError, the family every package uses', async () => {
+    await expect(startMockIdp({ mode: 'oidc', clientId: '' })).rejects.toBeInstanceOf(OptionsError);
   });
 
   it('reports a busy port as listen_failed', async () => {

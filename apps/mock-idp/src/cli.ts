@@ -1,11 +1,12 @@
 #!/usr/bin/env node
+import type { Logger } from '@auth/protocol';
 import { CliUsageError, parseCliArgs, USAGE } from './internal/parse-cli-args.js';
-import type { MockIdpLogger } from './logger.js';
 import { MockIdpError } from './mock-idp-error.js';
+import { MockIdpOptionsError } from './mock-idp-options-error.js';
 import { startMockIdp } from './start-mock-idp.js';
 
 /** JSON lines on stderr for warnings and errors; stdout carries only the ready line. */
-const stderrLogger: MockIdpLogger = {
+const stderrLogger: Logger = {
   debug: () => {},
   info: () => {},
   warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),
@@ -29,9 +30,9 @@ async function main(): Promise<number | undefined> {
   try {
     idp = await startMockIdp({ ...parsed.options, logger: stderrLogger });
   } catch (err) {
-    if (!(err instanceof MockIdpError)) throw err;
+    if (!(err instanceof MockIdpError) && !(err instanceof MockIdpOptionsError)) throw err;
     process.stderr.write(`mock-idp: ${err.message}\n`);
-    if (err.code === 'invalid_options') {
+    if (err instanceof MockIdpOptionsError) {
       process.stderr.write(`${USAGE}\n`);
       return 2;
     }

@@ -1,4 +1,5 @@
-export type { MockIdpLogger } from './logger.js';
+// The logger port, defined once in @auth/protocol; this name stays for existing imports.
+export type { Logger as MockIdpLogger } from '@auth/protocol';
 export { MockIdpError, type MockIdpErrorCode } from './mock-idp-error.js';
 export {
   type IdTokenFault,
@@ -7,5 +8,6 @@ export {
   parseMockIdpFaults,
 } from './mock-idp-faults.js';
 export type { MockIdpMode, MockIdpOptions } from './mock-idp-options.js';
+export { MockIdpOptionsError } from './mock-idp-options-error.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { type MockIdp, startMockIdp } from './start-mock-idp.js';

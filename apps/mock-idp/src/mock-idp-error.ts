@@ -1,7 +1,7 @@
 /** What went wrong, as a literal union (jose style). */
-export type MockIdpErrorCode = 'invalid_options' | 'invalid_faults' | 'listen_failed';
+export type MockIdpErrorCode = 'invalid_faults' | 'listen_failed';
 
-/** A typed error of the mock IdP: bad options, a bad faults body, or a failed start. */
+/** A typed error of the mock IdP: a bad faults body, or a failed start (bad options: `MockIdpOptionsError`). */
 export class MockIdpError extends Error {
   readonly code: MockIdpErrorCode;
 

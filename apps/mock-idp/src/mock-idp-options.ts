@@ -1,4 +1,4 @@
-import type { MockIdpLogger } from './logger.js';
+import type { Logger } from '@auth/protocol';
 
 /** `oidc`: an OpenID Provider; `oauth2`: a GitHub-shaped plain OAuth 2.0 server. */
 export type MockIdpMode = 'oidc' | 'oauth2';
@@ -31,5 +31,5 @@ export interface MockIdpOptions {
   /** Injectable clock (epoch ms); default `Date.now`. */
   now?: () => number;
   /** pino-compatible; default silent. */
-  logger?: MockIdpLogger;
+  logger?: Logger;
 }

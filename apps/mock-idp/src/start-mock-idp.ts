@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { silentLogger } from '@auth/protocol';
 import { createApp } from './internal/create-app.js';
 import { FaultStore } from './internal/fault-store.js';
 import { IdTokenSigner } from './internal/id-token-signer.js';
 import type { IdpContext } from './internal/idp-context.js';
 import { RequestLog } from './internal/request-log.js';
 import { finalIssuer, resolveAddress, servedUrl } from './internal/resolve-address.js';
-import { silentLogger } from './internal/silent-logger.js';
 import { TokenStore } from './internal/token-store.js';
 import { validateOptions } from './internal/validate-options.js';
 import { MockIdpError } from './mock-idp-error.js';
@@ -42,7 +42,8 @@ export interface MockIdp {
 
 /**
  * Starts a mock IdP: an OpenID Provider (`oidc`) or a GitHub-shaped OAuth 2.0 server
- * (`oauth2`) with fault injection, on its own port. Rejects with `MockIdpError`.
+ * (`oauth2`) with fault injection, on its own port. Rejects with `MockIdpOptionsError` for bad
+ * options, `MockIdpError` (`listen_failed`) when it cannot listen.
  */
 export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
   validateOptions(options);

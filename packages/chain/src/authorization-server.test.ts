@@ -1,4 +1,5 @@
 import { type GatewayConfig, Secret } from '@auth/config';
+import { OptionsError } from '@auth/protocol';
 import { createMemoryStorage } from '@auth/storage';
 import { describe, expect, it } from 'vitest';
 import { createAuthorizationServer } from './authorization-server.js';
@@ -35,9 +36,9 @@ describe('createAuthorizationServer options', () => {
     ['https://gateway.example.com?x=1', 'ERR_CHAIN_INVALID_ISSUER'],
     ['not a url', 'ERR_CHAIN_INVALID_ISSUER'],
   ])('refuses the issuer %s', async (issuer, code) => {
-    await expect(
-      createAuthorizationServer({ config: config({ issuer }), storage: createMemoryStorage() }),
-    ).rejects.toMatchObject({ name: 'ChainConfigurationError', code });
+    const refused = createAuthorizationServer({ config: config({ issuer }), storage: createMemoryStorage() });
+    await expect(refused).rejects.toMatchObject({ name: 'ChainOptionsError', code });
+    await expect(refused).rejects.toBeInstanceOf(OptionsError);
   });
 
   it('refuses no upstream, a missing upstream client and a bad timeout', async () => {
@@ -63,7 +64,7 @@ describe('createAuthorizationServer options', () => {
     for (const cookieSecret of [new Uint8Array(0), new Uint8Array(16).fill(7)]) {
       await expect(
         createAuthorizationServer({ config: config(), storage: createMemoryStorage(), cookieSecret }),
-      ).rejects.toMatchObject({ name: 'ChainConfigurationError', code: 'ERR_CHAIN_INVALID_OPTION' });
+      ).rejects.toMatchObject({ name: 'ChainOptionsError', code: 'ERR_CHAIN_INVALID_OPTION' });
     }
     const as = await createAuthorizationServer({
       config: config(),
@@ -79,7 +80,7 @@ describe('createAuthorizationServer options', () => {
     await expect(
       createAuthorizationServer({ config: bad, storage: createMemoryStorage() }),
     ).rejects.toMatchObject({
-      name: 'ChainConfigurationError',
+      name: 'ChainOptionsError',
       code: 'ERR_CHAIN_INVALID_OPTION',
     });
   });

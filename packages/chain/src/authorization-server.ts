@@ -1,4 +1,5 @@
 import type { GatewayConfig, UpstreamConfig } from '@auth/config';
+import { issuerProblem, type Logger, OptionsError, silentLogger } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
 import { createUpstreamClient, DEFAULT_UPSTREAM_TIMEOUT_MS, type UpstreamClient } from '@auth/upstream';
 import express, {
@@ -9,7 +10,7 @@ import express, {
   Router,
 } from 'express';
 import type { JWK } from 'jose';
-import { ChainConfigurationError } from './chain-configuration-error.js';
+import { ChainOptionsError } from './chain-options-error.js';
 import type { ServerContext } from './internal/context.js';
 import { errorHandler, toOAuthError } from './internal/error-handler.js';
 import { sendErrorPage } from './internal/html.js';
@@ -27,7 +28,6 @@ import { userinfoHandler } from './internal/routes/userinfo.js';
 import { loadSigningKeys } from './internal/signing-keys.js';
 import { saveStaticClients } from './internal/static-clients.js';
 import { createTokenIssuer } from './internal/token-issuer.js';
-import { type Logger, silentLogger } from './logger.js';
 import { OAuthError } from './oauth-error.js';
 
 /** Options of {@link createAuthorizationServer}. */
@@ -73,26 +73,11 @@ const JSON_LIMIT = '64kb';
 const PENDING_LIFETIME_SECONDS = 600;
 const MIN_COOKIE_SECRET_BYTES = 32;
 
+/** The issuer identifier rule is `@auth/config`'s too, so `auth-server check` and `serve` agree. */
 function checkIssuer(issuer: string): URL {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch (cause) {
-    throw new ChainConfigurationError('ERR_CHAIN_INVALID_ISSUER', 'issuer is not an absolute URL', { cause });
-  }
-  const insecure = url.protocol === 'http:' && !isLoopbackUrl(url);
-  if (
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    insecure ||
-    url.search ||
-    url.hash ||
-    issuer.endsWith('/')
-  )
-    throw new ChainConfigurationError(
-      'ERR_CHAIN_INVALID_ISSUER',
-      'issuer must be https (or http on loopback) without query, fragment or trailing slash',
-    );
-  return url;
+  const problem = issuerProblem(issuer);
+  if (problem !== undefined) throw new ChainOptionsError('ERR_CHAIN_INVALID_ISSUER', `issuer ${problem}`);
+  return new URL(issuer);
 }
 
 function defaultClient(
@@ -180,7 +165,7 @@ function methodNotAllowed(allow: string): RequestHandler {
  * authorization endpoint with consent and the sequential multi-upstream chain,
  * the token endpoint (RFC 6749, RFC 7636, RFC 9068 access tokens), RFC 7591
  * registration, RFC 7009 revocation, RFC 7662 introspection and OIDC userinfo.
- * Throws `ChainConfigurationError` for options that cannot work.
+ * Throws `ChainOptionsError` for options that cannot work.
  */
 export async function createAuthorizationServer(
   options: AuthorizationServerOptions,
@@ -190,13 +175,10 @@ export async function createAuthorizationServer(
   const now = options.now ?? Date.now;
   const issuerUrl = checkIssuer(config.issuer);
   if (config.upstreams.length === 0)
-    throw new ChainConfigurationError('ERR_CHAIN_NO_UPSTREAM', 'at least one upstream is required');
+    throw new ChainOptionsError('ERR_CHAIN_NO_UPSTREAM', 'at least one upstream is required');
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   if (!Number.isInteger(upstreamTimeoutMs) || upstreamTimeoutMs <= 0)
-    throw new ChainConfigurationError(
-      'ERR_CHAIN_INVALID_OPTION',
-      'upstreamTimeoutMs must be a positive integer',
-    );
+    throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', 'upstreamTimeoutMs must be a positive integer');
 
   // An empty or short HMAC key would let anyone forge the consent and browser-binding cookies.
   if (
@@ -204,7 +186,7 @@ export async function createAuthorizationServer(
     (!(options.cookieSecret instanceof Uint8Array) ||
       options.cookieSecret.byteLength < MIN_COOKIE_SECRET_BYTES)
   )
-    throw new ChainConfigurationError(
+    throw new ChainOptionsError(
       'ERR_CHAIN_INVALID_OPTION',
       `cookieSecret must be at least ${MIN_COOKIE_SECRET_BYTES} bytes`,
     );
@@ -214,19 +196,15 @@ export async function createAuthorizationServer(
       try {
         return { config: upstream, client: defaultClient(upstream, options, upstreamTimeoutMs, logger) };
       } catch (cause) {
-        const reason =
-          cause instanceof Error && cause.name === 'UpstreamOptionsError' ? `: ${cause.message}` : '';
-        throw new ChainConfigurationError('ERR_CHAIN_INVALID_OPTION', `upstream ${upstream.name}${reason}`, {
+        const reason = cause instanceof OptionsError ? `: ${cause.message}` : '';
+        throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `upstream ${upstream.name}${reason}`, {
           cause,
         });
       }
     }
     const client = options.upstreamClients.find((candidate) => candidate.name === upstream.name);
     if (client === undefined)
-      throw new ChainConfigurationError(
-        'ERR_CHAIN_UPSTREAM_MISMATCH',
-        `no upstream client named ${upstream.name}`,
-      );
+      throw new ChainOptionsError('ERR_CHAIN_UPSTREAM_MISMATCH', `no upstream client named ${upstream.name}`);
     return { config: upstream, client };
   });
 

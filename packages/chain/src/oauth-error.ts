@@ -1,31 +1,12 @@
-/**
- * OAuth error codes the server answers with: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1,
- * RFC 7591 §3.2.2, RFC 7009 §2.2.1, RFC 8707 §2 and OIDC Core §3.1.2.6.
- */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'unsupported_response_type'
-  | 'unsupported_token_type'
-  | 'invalid_scope'
-  | 'invalid_target'
-  | 'access_denied'
-  | 'server_error'
-  | 'temporarily_unavailable'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'invalid_redirect_uri'
-  | 'invalid_client_metadata'
-  | 'login_required'
-  | 'request_not_supported'
-  | 'request_uri_not_supported'
-  | 'not_found'
-  | 'method_not_allowed';
+import type { OAuthErrorCode } from '@auth/protocol';
 
-const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
+export type { OAuthErrorCode } from '@auth/protocol';
+
+/** Plain HTTP errors the server answers in the same JSON shape; not OAuth codes. */
+export type HttpErrorCode = 'not_found' | 'method_not_allowed';
+
+// RFC 6749 §5.2: 400, `invalid_client` 401; RFC 6750 §3.1: 401 / 403 for the Bearer codes.
+const DEFAULT_STATUS: Record<OAuthErrorCode | HttpErrorCode, number> = {
   invalid_request: 400,
   invalid_client: 401,
   invalid_grant: 400,
@@ -42,9 +23,17 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   insufficient_scope: 403,
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
+  invalid_software_statement: 400,
+  unapproved_software_statement: 400,
+  interaction_required: 400,
   login_required: 400,
+  account_selection_required: 400,
+  consent_required: 400,
+  invalid_request_uri: 400,
+  invalid_request_object: 400,
   request_not_supported: 400,
   request_uri_not_supported: 400,
+  registration_not_supported: 400,
   not_found: 404,
   method_not_allowed: 405,
 };
@@ -66,14 +55,18 @@ export interface OAuthErrorOptions {
  * `detail` is only logged. One error middleware maps it to an RFC 6749 §5.2 body.
  */
 export class OAuthError extends Error {
-  readonly error: OAuthErrorCode;
+  readonly error: OAuthErrorCode | HttpErrorCode;
   readonly errorDescription: string;
   readonly status: number;
   readonly redirectable: boolean;
   readonly detail: string | undefined;
   readonly wwwAuthenticate: string | undefined;
 
-  constructor(error: OAuthErrorCode, errorDescription: string, options: OAuthErrorOptions = {}) {
+  constructor(
+    error: OAuthErrorCode | HttpErrorCode,
+    errorDescription: string,
+    options: OAuthErrorOptions = {},
+  ) {
     super(`${error}: ${errorDescription}`, { cause: options.cause });
     this.name = 'OAuthError';
     this.error = error;
@@ -85,7 +78,7 @@ export class OAuthError extends Error {
   }
 
   /** The RFC 6749 §5.2 JSON body. */
-  toJSON(): { error: OAuthErrorCode; error_description: string } {
+  toJSON(): { error: OAuthErrorCode | HttpErrorCode; error_description: string } {
     return { error: this.error, error_description: this.errorDescription };
   }
 }

@@ -691,7 +691,7 @@ describe('signing keys', () => {
         upstreams: [{ name: 'corp', mode: 'oidc' }],
         signingKeys: [{ file: 'k.pem', alg: 'ES256', pem: pem('rsa') }],
       }),
-    ).rejects.toMatchObject({ name: 'ChainConfigurationError', code: 'ERR_CHAIN_INVALID_SIGNING_KEY' });
+    ).rejects.toMatchObject({ name: 'ChainOptionsError', code: 'ERR_CHAIN_INVALID_SIGNING_KEY' });
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Logger } from '@auth/protocol';
 import type { LockStore, UpstreamTokenStore } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { JSONWebKeySet } from 'jose';
@@ -11,7 +12,6 @@ import { createTokenVerifier } from './internal/token-verifier.js';
 import { createUpstreamEnrichment, type UpstreamPart } from './internal/upstream-enrichment.js';
 import type { VerifiedToken } from './internal/verified-token-cache.js';
 import type { JwksSource } from './jwks-source.js';
-import type { Logger } from './logger.js';
 
 /** Options of {@link createAuthenticator}. */
 export interface AuthenticatorOptions {

@@ -1,3 +1,5 @@
+import { type OAuthErrorCode, OptionsError } from '@auth/protocol';
+
 /** Literal codes of every rejection the identity middleware can give. */
 export type IdentityErrorCode =
   | 'ERR_IDENTITY_MISSING_TOKEN'
@@ -16,7 +18,10 @@ export type IdentityErrorCode =
   | 'ERR_IDENTITY_STORAGE_UNAVAILABLE';
 
 /** The OAuth `error` value sent for a rejection (RFC 6750 §3.1), or `undefined` when none is sent. */
-export type IdentityOAuthError = 'invalid_request' | 'invalid_token' | 'temporarily_unavailable';
+export type IdentityOAuthError = Extract<
+  OAuthErrorCode,
+  'invalid_request' | 'invalid_token' | 'temporarily_unavailable'
+>;
 
 const SHAPES: Record<IdentityErrorCode, { status: 400 | 401 | 503; error: IdentityOAuthError | undefined }> =
   {
@@ -65,10 +70,8 @@ export class IdentityError extends Error {
 }
 
 /** Options given to `createAuthenticator` are invalid (thrown at creation, never per request). */
-export class IdentityOptionsError extends Error {
-  readonly code = 'ERR_IDENTITY_INVALID_OPTIONS' as const;
+export class IdentityOptionsError extends OptionsError<'ERR_IDENTITY_INVALID_OPTIONS'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'IdentityOptionsError';
+    super('ERR_IDENTITY_INVALID_OPTIONS', message);
   }
 }

@@ -1,3 +1,4 @@
+import { OptionsError } from '@auth/protocol';
 import { createMemoryStorage, type Storage } from '@auth/storage';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,6 +216,9 @@ describe('createIdentityMiddleware options', () => {
     );
     expect(() => createIdentityMiddleware({ ...base, storage, refreshProviders: [''] })).toThrow(
       new IdentityOptionsError('refreshProviders must be an array of provider names'),
+    );
+    expect(() => createIdentityMiddleware({ ...base, storage, refreshProviders: [''] })).toThrow(
+      OptionsError,
     );
     expect(() =>
       createIdentityMiddleware({

@@ -1,18 +1,4 @@
-import type { JWTPayload } from 'jose';
-
-/** Claims of an RFC 9068 access token issued by the gateway's authorization server. */
-export interface AccessTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  aud: string | string[];
-  exp: number;
-  /** RFC 9068 §2.2 */
-  client_id: string;
-  /** Space-delimited (RFC 9068 §2.2.3). */
-  scope?: string;
-  /** The gateway session id the upstream tokens are stored under. */
-  tsid: string;
-}
+import type { AccessTokenClaims } from '@auth/protocol';
 
 /**
  * What is known about one provider's upstream token for this request:

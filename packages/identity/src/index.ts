@@ -1,3 +1,5 @@
+export type { AccessTokenClaims } from '@auth/protocol';
+export { type Logger, silentLogger } from '@auth/protocol';
 export type { AuthRejection, AuthResult } from './auth-result.js';
 export {
   type AuthenticateOptions,
@@ -12,11 +14,10 @@ export {
   type IdentityOAuthError,
   IdentityOptionsError,
 } from './errors.js';
-export type { AccessTokenClaims, Identity, UpstreamState, UpstreamTokenStatus } from './identity.js';
+export type { Identity, UpstreamState, UpstreamTokenStatus } from './identity.js';
 export {
   createIdentityMiddleware,
   type IdentityMiddlewareOptions,
   isIdentityMiddleware,
 } from './identity-middleware.js';
 export { createLocalJwks, createRemoteJwks, type JwksSource, type RemoteJwksOptions } from './jwks-source.js';
-export { type Logger, silentLogger } from './logger.js';

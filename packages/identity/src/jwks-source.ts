@@ -1,6 +1,6 @@
+import { type Logger, silentLogger } from '@auth/protocol';
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { IdentityError, IdentityOptionsError } from './errors.js';
-import { type Logger, silentLogger } from './logger.js';
 
 /** Where verification keys come from: a fixed key set, or the AS's JWKS URL (RFC 7517 §5). */
 export interface JwksSource {

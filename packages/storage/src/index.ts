@@ -1,5 +1,6 @@
+// The logger port, defined once in @auth/protocol; this name stays for existing imports.
+export type { Logger as StorageLogger } from '@auth/protocol';
 export * from './errors.js';
-export type { StorageLogger } from './logger.js';
 export { createMemoryStorage, type MemoryStorageOptions } from './memory-storage.js';
 export type * from './ports/authorization-code-store.js';
 export type * from './ports/client-store.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@auth/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidStorageArgumentError } from './errors.js';
-import type { StorageLogger } from './logger.js';
 import { createMemoryStorage } from './memory-storage.js';
 import {
   clientFixture,
@@ -21,7 +21,7 @@ function capturingLogger() {
     (obj: object, msg?: string): void => {
       lines.push({ level, obj, msg });
     };
-  const logger: StorageLogger = {
+  const logger: Logger = {
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),

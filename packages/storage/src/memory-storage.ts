@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@auth/protocol';
+import { silentLogger } from '@auth/protocol';
 import { InvalidStorageArgumentError, StorageUnavailableError } from './errors.js';
 import { withArgumentChecks } from './internal/checked-storage.js';
 import { ExpiringMap } from './internal/expiring-map.js';
 import { digestsEqual, sha256Hex } from './internal/hash.js';
 import { publicClient } from './internal/records.js';
 import { grantIdOfRefreshToken } from './internal/refresh-token.js';
-import { silentLogger } from './internal/silent-logger.js';
 import { upstreamEvictionTime } from './internal/upstream-tokens.js';
-import type { StorageLogger } from './logger.js';
 import type { AuthorizationCodeRecord, ConsumeCodeResult } from './ports/authorization-code-store.js';
 import type { OAuthClient } from './ports/client-store.js';
 import type { Grant, RefreshTokenInspection, RotateRefreshTokenResult } from './ports/grant-store.js';
@@ -26,7 +26,7 @@ export interface MemoryStorageOptions {
   maxClients?: number;
   /** How often expired entries are swept, in ms. Default 30 000. Reads expire entries lazily anyway. */
   sweepIntervalMs?: number;
-  logger?: StorageLogger;
+  logger?: Logger;
   /** When true, warn once at creation that memory storage is not for production (the app decides). */
   warnOutsideTests?: boolean;
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@auth/protocol';
+import { silentLogger } from '@auth/protocol';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidStorageArgumentError, StorageError, StorageUnavailableError } from './errors.js';
 import { withArgumentChecks } from './internal/checked-storage.js';
@@ -8,9 +10,7 @@ import { publicClient } from './internal/records.js';
 import { createRedisKeys } from './internal/redis-keys.js';
 import { type RedisScriptName, redisScripts } from './internal/redis-scripts.js';
 import { grantIdOfRefreshToken } from './internal/refresh-token.js';
-import { silentLogger } from './internal/silent-logger.js';
 import { upstreamEvictionTime } from './internal/upstream-tokens.js';
-import type { StorageLogger } from './logger.js';
 import type { AuthorizationCodeRecord, ConsumeCodeResult } from './ports/authorization-code-store.js';
 import type { OAuthClient } from './ports/client-store.js';
 import type { Grant, RefreshTokenInspection, RotateRefreshTokenResult } from './ports/grant-store.js';
@@ -37,7 +37,7 @@ export interface RedisStorageOptions {
   previousEncryptionKeys?: Buffer[];
   /** Every operation rejects with `StorageUnavailableError` after this many ms. Default 2000. */
   commandTimeoutMs?: number;
-  logger?: StorageLogger;
+  logger?: Logger;
   /** Clock in epoch ms used to turn expiry times into TTLs. Default `Date.now`. */
   now?: () => number;
 }

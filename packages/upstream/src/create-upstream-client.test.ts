@@ -1,3 +1,4 @@
+import { OptionsError } from '@auth/protocol';
 import { describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { newLeg, rejectionOf } from './test-support/legs.js';
@@ -27,6 +28,7 @@ function optionsError(options: unknown, runtime: UpstreamRuntime = {}): Upstream
     createUpstreamClient(options as UpstreamClientOptions, runtime);
   } catch (error) {
     expect(error).toBeInstanceOf(UpstreamOptionsError);
+    expect(error).toBeInstanceOf(OptionsError);
     return error as UpstreamOptionsError;
   }
   throw new Error('expected an UpstreamOptionsError');

@@ -1,8 +1,8 @@
+import { silentLogger } from '@auth/protocol';
 import { createBoundedFetch } from './internal/bounded-fetch.js';
 import type { ClientContext } from './internal/client-context.js';
 import { createOAuth2UpstreamClient } from './internal/oauth2-upstream-client.js';
 import { createOidcUpstreamClient } from './internal/oidc-upstream-client.js';
-import { silentLogger } from './internal/silent-logger.js';
 import { validateOptions } from './internal/validate-options.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamClientOptions, UpstreamRuntime } from './upstream-client-options.js';

@@ -1,4 +1,4 @@
-import type { UpstreamLogger } from './upstream-logger.js';
+import type { Logger } from '@auth/protocol';
 
 interface UpstreamClientOptionsBase {
   /** Provider name (`corp`, `github`, `default`); used in errors and logs. */
@@ -45,7 +45,7 @@ export interface UpstreamRuntime {
   fetch?: typeof fetch;
   /** Bound on every upstream HTTP call, body included. Default 10 000 ms. */
   timeoutMs?: number;
-  logger?: UpstreamLogger;
+  logger?: Logger;
   /** Clock for `expiresAt` (epoch ms). ID-token time checks use the real clock, like the IdP does. */
   now?: () => number;
   /** Allow `http:` issuers and endpoints (loopback tests and the demo). Default false. */

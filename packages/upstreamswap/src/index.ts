@@ -1,5 +1,8 @@
-export type { Logger } from '@auth/identity';
-export { UpstreamSwapConfigError, type UpstreamSwapErrorCode } from './errors.js';
+export type { Logger } from '@auth/protocol';
 export { assertIdentityBeforeSwap, protectedRoute, upstreamSwapProvider } from './protected-route.js';
 export { createUpstreamSwap } from './upstream-swap.js';
 export type { HeaderStrategy, UpstreamSwapOptions } from './upstream-swap-options.js';
+export {
+  UpstreamSwapOptionsError,
+  type UpstreamSwapOptionsErrorCode,
+} from './upstream-swap-options-error.js';

@@ -2,9 +2,9 @@ import { createIdentityMiddleware } from '@auth/identity';
 import { createMemoryStorage } from '@auth/storage';
 import type { RequestHandler } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UpstreamSwapConfigError } from './errors.js';
 import { assertIdentityBeforeSwap, protectedRoute, upstreamSwapProvider } from './protected-route.js';
 import { createUpstreamSwap } from './upstream-swap.js';
+import { UpstreamSwapOptionsError } from './upstream-swap-options-error.js';
 
 describe('start-up wiring checks', () => {
   const storage = createMemoryStorage();
@@ -36,7 +36,7 @@ describe('start-up wiring checks', () => {
     ['a swap after a look-alike handler', [other, swap]],
   ])('refuses %s', (_name, handlers) => {
     expect(() => assertIdentityBeforeSwap(handlers)).toThrow(
-      new UpstreamSwapConfigError(
+      new UpstreamSwapOptionsError(
         'ERR_UPSTREAMSWAP_IDENTITY_MISSING',
         'upstreamswap for corp is mounted without the identity middleware before it',
       ),
@@ -45,8 +45,8 @@ describe('start-up wiring checks', () => {
 
   it('protectedRoute returns [identity, swap] and refuses anything else', () => {
     expect(protectedRoute(identity, swap)).toEqual([identity, swap]);
-    expect(() => protectedRoute(other, swap)).toThrow(UpstreamSwapConfigError);
-    expect(() => protectedRoute(swap, identity)).toThrow(UpstreamSwapConfigError);
-    expect(() => protectedRoute(identity, other)).toThrow(UpstreamSwapConfigError);
+    expect(() => protectedRoute(other, swap)).toThrow(UpstreamSwapOptionsError);
+    expect(() => protectedRoute(swap, identity)).toThrow(UpstreamSwapOptionsError);
+    expect(() => protectedRoute(identity, other)).toThrow(UpstreamSwapOptionsError);
   });
 });

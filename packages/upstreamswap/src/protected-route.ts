@@ -1,7 +1,7 @@
 import { isIdentityMiddleware } from '@auth/identity';
 import type { RequestHandler } from 'express';
-import { UpstreamSwapConfigError } from './errors.js';
 import { UPSTREAM_SWAP } from './upstream-swap.js';
+import { UpstreamSwapOptionsError } from './upstream-swap-options-error.js';
 
 /** The provider name of a handler made by `createUpstreamSwap`, else `undefined`. */
 export function upstreamSwapProvider(handler: unknown): string | undefined {
@@ -13,7 +13,7 @@ export function upstreamSwapProvider(handler: unknown): string | undefined {
 /**
  * Start-up check (SPEC §8): every upstreamswap in a route's handler chain must come after
  * an identity middleware. Nested arrays are walked in order, as express does.
- * Throws `UpstreamSwapConfigError` (`ERR_UPSTREAMSWAP_IDENTITY_MISSING`) on a miswired route.
+ * Throws `UpstreamSwapOptionsError` (`ERR_UPSTREAMSWAP_IDENTITY_MISSING`) on a miswired route.
  */
 export function assertIdentityBeforeSwap(handlers: readonly unknown[]): void {
   let identitySeen = false;
@@ -26,7 +26,7 @@ export function assertIdentityBeforeSwap(handlers: readonly unknown[]): void {
       if (isIdentityMiddleware(handler)) identitySeen = true;
       const provider = upstreamSwapProvider(handler);
       if (provider !== undefined && !identitySeen) {
-        throw new UpstreamSwapConfigError(
+        throw new UpstreamSwapOptionsError(
           'ERR_UPSTREAMSWAP_IDENTITY_MISSING',
           `upstreamswap for ${provider} is mounted without the identity middleware before it`,
         );
@@ -46,13 +46,13 @@ export function protectedRoute(
   swap: RequestHandler,
 ): [RequestHandler, RequestHandler] {
   if (!isIdentityMiddleware(identity)) {
-    throw new UpstreamSwapConfigError(
+    throw new UpstreamSwapOptionsError(
       'ERR_UPSTREAMSWAP_IDENTITY_MISSING',
       'protectedRoute: the first handler must come from createIdentityMiddleware',
     );
   }
   if (upstreamSwapProvider(swap) === undefined) {
-    throw new UpstreamSwapConfigError(
+    throw new UpstreamSwapOptionsError(
       'ERR_UPSTREAMSWAP_INVALID_OPTION',
       'protectedRoute: the second handler must come from createUpstreamSwap',
     );

@@ -1,4 +1,4 @@
-import type { Logger } from '@auth/identity';
+import type { Logger } from '@auth/protocol';
 
 /**
  * `replace`: `Authorization: Bearer <upstream token>`;

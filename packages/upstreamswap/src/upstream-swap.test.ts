@@ -1,12 +1,13 @@
 import type { Identity } from '@auth/identity';
+import { OptionsError } from '@auth/protocol';
 import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamSwapConfigError } from './errors.js';
 import { identityFixture, RESOURCE_METADATA } from './test-support/identity-fixture.js';
 import { type Running, startEchoBackend, startGateway } from './test-support/servers.js';
 import { createUpstreamSwap } from './upstream-swap.js';
 import type { UpstreamSwapOptions } from './upstream-swap-options.js';
+import { UpstreamSwapOptionsError } from './upstream-swap-options-error.js';
 
 const tokens = (accessToken: string): UpstreamTokens => ({
   accessToken,
@@ -336,8 +337,9 @@ describe('createUpstreamSwap options are checked at creation', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(UpstreamSwapConfigError);
-    expect((thrown as UpstreamSwapConfigError).code).toBe(code);
+    expect(thrown).toBeInstanceOf(UpstreamSwapOptionsError);
+    expect(thrown).toBeInstanceOf(OptionsError);
+    expect((thrown as UpstreamSwapOptionsError).code).toBe(code);
   });
 
   it('accepts the documented shapes', () => {

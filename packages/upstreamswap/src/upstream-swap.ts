@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@auth/identity';
+import { bearerChallenge, type Logger, silentLogger } from '@auth/protocol';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rewriteRequestHeaders } from './internal/set-request-header.js';
 import { validateOptions } from './internal/validate-options.js';
@@ -10,24 +10,18 @@ export const UPSTREAM_SWAP = Symbol.for('@auth/upstreamswap/middleware');
 // A header value must be visible ASCII (RFC 9110 §5.5); anything else could split the request.
 const SAFE_VALUE = /^[\x21-\x7e]+$/;
 
-function quoted(value: string): string {
-  return `"${value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '')}"`;
-}
-
 /**
  * Express middleware (SPEC §8) that swaps the gateway's bearer token for the upstream
  * token of `providerName`, read from `req.identity` only (never from storage).
  * Mount it after `@auth/identity`'s middleware; see `protectedRoute`.
- * Invalid options throw `UpstreamSwapConfigError` here, not on the first request.
+ * Invalid options throw `UpstreamSwapOptionsError` here, not on the first request.
  */
 export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler {
   const config = validateOptions(options);
   const logger: Logger = options.logger ?? silentLogger;
   const { providerName } = config;
   const metadata =
-    config.resourceMetadataUrl === undefined
-      ? ''
-      : `, resource_metadata=${quoted(config.resourceMetadataUrl)}`;
+    config.resourceMetadataUrl === undefined ? {} : { resourceMetadata: config.resourceMetadataUrl };
 
   function reauthenticate(res: Response): void {
     const description = `${providerName} re-authentication required`;
@@ -35,7 +29,11 @@ export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler
     res
       .status(401)
       .set({
-        'www-authenticate': `Bearer error="invalid_token", error_description=${quoted(description)}${metadata}`,
+        'www-authenticate': bearerChallenge({
+          error: 'invalid_token',
+          errorDescription: description,
+          ...metadata,
+        }),
         'cache-control': 'no-store',
       })
       .json({ error: 'invalid_token', error_description: description });
@@ -51,8 +49,7 @@ export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler
       res
         .status(401)
         .set({
-          'www-authenticate':
-            config.resourceMetadataUrl === undefined ? 'Bearer' : `Bearer ${metadata.slice(2)}`,
+          'www-authenticate': bearerChallenge(metadata),
           'cache-control': 'no-store',
         })
         .json({ error: 'unauthorized', error_description: 'Authentication required' });

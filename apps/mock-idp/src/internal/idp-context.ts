@@ -1,4 +1,4 @@
-import type { MockIdpLogger } from '../logger.js';
+import type { Logger } from '@auth/protocol';
 import type { MockIdpMode } from '../mock-idp-options.js';
 import type { FaultStore } from './fault-store.js';
 import type { IdTokenSigner } from './id-token-signer.js';
@@ -18,7 +18,7 @@ export interface IdpContext {
   accessTokenTtlSeconds: number;
   refreshTokens: boolean;
   now: () => number;
-  logger: MockIdpLogger;
+  logger: Logger;
   tokens: TokenStore;
   faults: FaultStore;
   requestLog: RequestLog;

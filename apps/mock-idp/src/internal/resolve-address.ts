@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { MockIdpError } from '../mock-idp-error.js';
+import { MockIdpOptionsError } from '../mock-idp-options-error.js';
 
 /** Where to listen, and the issuer template (its port may still be 0). */
 export interface ResolvedAddress {
@@ -10,7 +10,7 @@ export interface ResolvedAddress {
 }
 
 function fail(message: string): never {
-  throw new MockIdpError('invalid_options', message);
+  throw new MockIdpOptionsError(message);
 }
 
 /** Validates `issuer`, `host` and `port` and decides where to listen. */

@@ -1,9 +1,9 @@
-import { MockIdpError } from '../mock-idp-error.js';
 import type { MockIdpOptions } from '../mock-idp-options.js';
+import { MockIdpOptionsError } from '../mock-idp-options-error.js';
 import { normalizeUsername } from './user-profile.js';
 
 function fail(message: string): never {
-  throw new MockIdpError('invalid_options', message);
+  throw new MockIdpOptionsError(message);
 }
 
 /** Checks what the types cannot (options may come from a CLI or plain JavaScript). */

@@ -1,7 +1,7 @@
 import type { GatewayConfig, UpstreamConfig } from '@auth/config';
+import type { Logger } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
-import type { Logger } from '../logger.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { TokenIssuer } from './token-issuer.js';
 

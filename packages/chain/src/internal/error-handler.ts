@@ -1,6 +1,6 @@
+import type { Logger } from '@auth/protocol';
 import { StorageUnavailableError } from '@auth/storage';
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../logger.js';
 import { OAuthError } from '../oauth-error.js';
 import { describeError } from './chain-error.js';
 import { logRoute } from './log-route.js';

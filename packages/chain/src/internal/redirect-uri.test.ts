@@ -44,6 +44,16 @@ describe('matchRedirectUri (RFC 8252 §7.3)', () => {
     expect(matchRedirectUri(['https://app.example.com/cb'], 'https://APP.example.com/cb')).toBe(false);
   });
 
+  it('treats every 127.0.0.0/8 address as loopback, as @auth/config does (one rule, RFC 8252 §7.3)', () => {
+    expect(matchRedirectUri(['http://127.0.0.2/cb'], 'http://127.0.0.2:7777/cb')).toBe(true);
+    expect(matchRedirectUri(['http://127.0.0.2/cb'], 'http://127.0.0.3:7777/cb')).toBe(false);
+    expect(matchRedirectUri(['http://127.0.0.1/cb'], 'http://127.0.0.2:7777/cb')).toBe(false);
+    expect(redirectUriProblem('http://127.0.0.2:8080/cb')).toBeUndefined();
+    expect(redirectUriProblem('http://[::ffff:127.0.0.1]/cb')).toBe(
+      'redirect URI must use https, or http on a loopback host',
+    );
+  });
+
   it('never throws on arbitrary input', () => {
     fc.assert(
       fc.property(fc.array(fc.string()), fc.string(), (registered, requested) => {

@@ -1,4 +1,4 @@
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+import { isLoopbackHost } from '@auth/protocol';
 
 function parse(value: string): URL | undefined {
   try {
@@ -8,9 +8,9 @@ function parse(value: string): URL | undefined {
   }
 }
 
-/** True for `http(s)://127.0.0.1`, `[::1]` or `localhost` (RFC 8252 §7.3). */
+/** True for a URL on a loopback host: `127.0.0.0/8`, `[::1]` or `localhost` (RFC 8252 §7.3, §8.3). */
 export function isLoopbackUrl(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname);
+  return isLoopbackHost(url.hostname);
 }
 
 /**
@@ -30,8 +30,9 @@ export function matchRedirectUri(registered: readonly string[], requested: strin
   });
 }
 
+/** The URI as written, without the port of its loopback authority (only the port may change). */
 function stripPort(value: string): string {
-  return value.replace(/^(http:\/\/(?:127\.0\.0\.1|\[::1\]|localhost))(?::\d{1,5})?(?=[/?]|$)/i, '$1');
+  return value.replace(/^(http:\/\/(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost))(?::\d{1,5})?(?=[/?]|$)/i, '$1');
 }
 
 /** Why a redirect URI cannot be registered (RFC 7591 §2, RFC 9700 §4.1), or `undefined` when it can. */

@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import type { SigningAlgorithm, SigningKeyConfig } from '@auth/config';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import { ChainConfigurationError } from '../chain-configuration-error.js';
+import { ChainOptionsError } from '../chain-options-error.js';
 
 /** One public key of the JWKS. */
 export interface PublicSigningKey {
@@ -35,7 +35,7 @@ function checkKeyType(key: KeyObject, alg: SigningAlgorithm, file: string): void
     (alg === 'RS256' && type === 'rsa' && (details.modulusLength ?? 0) >= 2048) ||
     (alg === 'EdDSA' && type === 'ed25519');
   if (!ok) {
-    throw new ChainConfigurationError(
+    throw new ChainOptionsError(
       'ERR_CHAIN_INVALID_SIGNING_KEY',
       `signing key ${file}: key type does not match ${alg} (P-256, RSA >= 2048 or Ed25519 expected)`,
     );
@@ -58,7 +58,7 @@ export async function loadSigningKeys(configured: readonly SigningKeyConfig[]): 
     try {
       privateKey = createPrivateKey({ key: entry.pem.reveal(), format: 'pem' });
     } catch (cause) {
-      throw new ChainConfigurationError(
+      throw new ChainOptionsError(
         'ERR_CHAIN_INVALID_SIGNING_KEY',
         `signing key ${entry.file}: not a readable PKCS8 PEM private key`,
         { cause },

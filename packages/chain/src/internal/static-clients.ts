@@ -1,4 +1,4 @@
-import { ChainConfigurationError } from '../chain-configuration-error.js';
+import { ChainOptionsError } from '../chain-options-error.js';
 import type { ServerContext } from './context.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
@@ -8,10 +8,7 @@ export async function saveStaticClients(ctx: ServerContext): Promise<void> {
     for (const uri of client.redirectUris) {
       const problem = redirectUriProblem(uri);
       if (problem !== undefined)
-        throw new ChainConfigurationError(
-          'ERR_CHAIN_INVALID_OPTION',
-          `client ${client.clientId}: ${problem}`,
-        );
+        throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `client ${client.clientId}: ${problem}`);
     }
     await ctx.storage.saveClient({
       clientId: client.clientId,

@@ -1,9 +1,16 @@
+import {
+  ACCESS_TOKEN_REQUIRED_CLAIMS,
+  type AccessTokenClaims,
+  invalidAccessTokenClaim,
+} from '@auth/protocol';
 import type { User } from '@auth/storage';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import type { AccessTokenClaims } from '../access-token-claims.js';
 import { OAuthError } from '../oauth-error.js';
 import { randomToken } from './crypto.js';
 import type { SigningKeys } from './signing-keys.js';
+
+// RFC 9068 §2.2 plus `tsid`: the list @auth/identity verifies against too (jose takes a mutable array).
+const REQUIRED_CLAIMS = [...ACCESS_TOKEN_REQUIRED_CLAIMS];
 
 export interface AccessTokenInput {
   userId: string;
@@ -112,10 +119,10 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
           typ: 'at+jwt',
           algorithms: [key.alg],
           currentDate: new Date(now()),
-          requiredClaims: ['sub', 'exp', 'iat', 'client_id', 'tsid'],
+          requiredClaims: REQUIRED_CLAIMS,
         });
-        if (typeof payload['client_id'] !== 'string' || typeof payload['tsid'] !== 'string')
-          throw invalid('claims of the wrong type');
+        const wrong = invalidAccessTokenClaim(payload);
+        if (wrong !== undefined) throw invalid(`${wrong} claim of the wrong type`);
         return payload as AccessTokenClaims;
       } catch (cause) {
         if (cause instanceof OAuthError) throw cause;

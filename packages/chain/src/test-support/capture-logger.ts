@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '@auth/protocol';
 
 /** A logger that keeps every line as JSON text, for "no secret in any log line" assertions. */
 export interface CapturedLogger extends Logger {

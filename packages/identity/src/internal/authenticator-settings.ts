@@ -1,9 +1,9 @@
+import { type Logger, silentLogger } from '@auth/protocol';
 import type { LockStore, UpstreamTokenStore } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { AuthenticatorOptions } from '../authenticator.js';
 import { IdentityOptionsError } from '../errors.js';
 import { createLocalJwks, createRemoteJwks, type JwksSource } from '../jwks-source.js';
-import { type Logger, silentLogger } from '../logger.js';
 
 /** {@link AuthenticatorOptions} checked, with defaults applied. */
 export interface AuthenticatorSettings {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { silentLogger } from '@auth/protocol';
 import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../logger.js';
 import { startTestUpstream, type TestUpstream } from '../test-support/upstream-session.js';
 import { needsRefresh, RefreshCoordinator } from './refresh-coordinator.js';
 

@@ -1,6 +1,6 @@
+import type { Logger } from '@auth/protocol';
 import type { LockStore, UpstreamTokenStore, UpstreamTokens } from '@auth/storage';
 import { type UpstreamClient, UpstreamError, type UpstreamTokenSet } from '@auth/upstream';
-import type { Logger } from '../logger.js';
 import { sleep } from './sleep.js';
 
 /** What refreshing one provider's token gave. `reason` never holds a token value. */

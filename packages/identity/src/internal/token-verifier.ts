@@ -1,13 +1,17 @@
+import {
+  ACCESS_TOKEN_REQUIRED_CLAIMS,
+  type AccessTokenClaims,
+  invalidAccessTokenClaim,
+} from '@auth/protocol';
 import { errors, jwtVerify } from 'jose';
 import { IdentityError } from '../errors.js';
-import type { AccessTokenClaims } from '../identity.js';
 import type { JwksSource } from '../jwks-source.js';
 import { type VerifiedToken, VerifiedTokenCache } from './verified-token-cache.js';
 
 /** SPEC §7: the AS signs with ES256, RS256 or EdDSA. `none` and HS* are never accepted. */
 const ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
-// RFC 9068 §2.2 plus the gateway's session id.
-const REQUIRED_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'sub', 'client_id', 'jti', 'tsid'];
+// RFC 9068 §2.2 plus the gateway's session id (jose takes a mutable array).
+const REQUIRED_CLAIMS = [...ACCESS_TOKEN_REQUIRED_CLAIMS];
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -68,18 +72,10 @@ function mapJoseError(error: unknown): IdentityError {
   });
 }
 
-function nonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
-
 function checkClaimTypes(payload: Record<string, unknown>): void {
-  for (const claim of ['sub', 'client_id', 'tsid', 'jti'] as const) {
-    if (!nonEmptyString(payload[claim])) {
-      throw new IdentityError('ERR_IDENTITY_TOKEN_CLAIMS', `The access token ${claim} claim is invalid`);
-    }
-  }
-  if (payload['scope'] !== undefined && typeof payload['scope'] !== 'string') {
-    throw new IdentityError('ERR_IDENTITY_TOKEN_CLAIMS', 'The access token scope claim is invalid');
+  const claim = invalidAccessTokenClaim(payload);
+  if (claim !== undefined) {
+    throw new IdentityError('ERR_IDENTITY_TOKEN_CLAIMS', `The access token ${claim} claim is invalid`);
   }
 }
 

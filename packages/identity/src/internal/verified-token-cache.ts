@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '../identity.js';
+import type { AccessTokenClaims } from '@auth/protocol';
 
 /** What a successful signature and claims check established about one token. */
 export interface VerifiedToken {

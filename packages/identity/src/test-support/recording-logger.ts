@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '@auth/protocol';
 
 /** A logger that keeps every line as JSON, to assert what was (not) logged. */
 export function recordingLogger(): Logger & { lines: string[] } {

@@ -1,13 +1,8 @@
+import type { Logger } from '@auth/protocol';
 import { UpstreamError } from '../upstream-error.js';
-import type { UpstreamLogger } from '../upstream-logger.js';
 
 /** Logs a failed upstream operation with codes only (no message text from the IdP, no token). */
-export function logFailure(
-  logger: UpstreamLogger,
-  provider: string,
-  operation: string,
-  error: unknown,
-): void {
+export function logFailure(logger: Logger, provider: string, operation: string, error: unknown): void {
   if (error instanceof UpstreamError) {
     logger.warn(
       {

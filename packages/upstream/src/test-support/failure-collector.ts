@@ -1,6 +1,6 @@
+import type { Logger } from '@auth/protocol';
 import { expect } from 'vitest';
 import { UpstreamError } from '../upstream-error.js';
-import type { UpstreamLogger } from '../upstream-logger.js';
 import { rejectionOf } from './legs.js';
 import { recordingLogger } from './recording-logger.js';
 
@@ -9,7 +9,7 @@ import { recordingLogger } from './recording-logger.js';
  * that none of them carries a token, code or secret.
  */
 export function failureCollector(): {
-  logger: UpstreamLogger;
+  logger: Logger;
   /** Expects the promise to reject with an `UpstreamError`, records and returns it. */
   upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError>;
   /** Asserts that no recorded error (message, JSON, cause, stack) or log line contains any of `secrets`. */

@@ -1,7 +1,7 @@
-import type { UpstreamLogger } from '../upstream-logger.js';
+import type { Logger } from '@auth/protocol';
 
 /** A logger that keeps every line as JSON, so tests can search them for secrets. */
-export function recordingLogger(): UpstreamLogger & { lines: string[] } {
+export function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const record =
     (level: string) =>

@@ -1,5 +1,5 @@
-import { UpstreamSwapConfigError } from '../errors.js';
 import type { HeaderStrategy, UpstreamSwapOptions } from '../upstream-swap-options.js';
+import { UpstreamSwapOptionsError } from '../upstream-swap-options-error.js';
 
 // SPEC §4: provider names.
 const PROVIDER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -31,20 +31,20 @@ export interface ValidatedOptions {
   retryAfterSeconds: number;
 }
 
-/** Checks `createUpstreamSwap` options; every problem is an `UpstreamSwapConfigError`. */
+/** Checks `createUpstreamSwap` options; every problem is an `UpstreamSwapOptionsError`. */
 export function validateOptions(options: UpstreamSwapOptions): ValidatedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new UpstreamSwapConfigError('ERR_UPSTREAMSWAP_INVALID_OPTION', 'options must be an object');
+    throw new UpstreamSwapOptionsError('ERR_UPSTREAMSWAP_INVALID_OPTION', 'options must be an object');
   }
   const { providerName, headerStrategy, customHeaderName } = options;
   if (typeof providerName !== 'string' || !PROVIDER_NAME.test(providerName)) {
-    throw new UpstreamSwapConfigError(
+    throw new UpstreamSwapOptionsError(
       'ERR_UPSTREAMSWAP_INVALID_PROVIDER',
       'providerName must be a provider name (lower-case letters, digits and inner hyphens)',
     );
   }
   if (headerStrategy !== 'replace' && headerStrategy !== 'custom') {
-    throw new UpstreamSwapConfigError(
+    throw new UpstreamSwapOptionsError(
       'ERR_UPSTREAMSWAP_INVALID_STRATEGY',
       `headerStrategy must be 'replace' or 'custom' (got ${JSON.stringify(String(headerStrategy)).slice(0, 40)})`,
     );
@@ -52,20 +52,20 @@ export function validateOptions(options: UpstreamSwapOptions): ValidatedOptions 
   let headerName: string | undefined;
   if (headerStrategy === 'custom') {
     if (typeof customHeaderName !== 'string' || !FIELD_NAME.test(customHeaderName)) {
-      throw new UpstreamSwapConfigError(
+      throw new UpstreamSwapOptionsError(
         'ERR_UPSTREAMSWAP_INVALID_HEADER',
         "headerStrategy 'custom' needs customHeaderName, a valid HTTP header name (RFC 9110 §5.1)",
       );
     }
     headerName = customHeaderName.toLowerCase();
     if (FORBIDDEN_HEADERS.has(headerName)) {
-      throw new UpstreamSwapConfigError(
+      throw new UpstreamSwapOptionsError(
         'ERR_UPSTREAMSWAP_INVALID_HEADER',
         `customHeaderName cannot be ${customHeaderName}: use headerStrategy 'replace' for Authorization; framing and hop-by-hop headers are not allowed`,
       );
     }
   } else if (customHeaderName !== undefined) {
-    throw new UpstreamSwapConfigError(
+    throw new UpstreamSwapOptionsError(
       'ERR_UPSTREAMSWAP_INVALID_HEADER',
       "customHeaderName is only used with headerStrategy 'custom'",
     );
@@ -77,7 +77,7 @@ export function validateOptions(options: UpstreamSwapOptions): ValidatedOptions 
         ? options.resourceMetadataUrl.href
         : options.resourceMetadataUrl;
     if (typeof text !== 'string' || !URL.canParse(text)) {
-      throw new UpstreamSwapConfigError(
+      throw new UpstreamSwapOptionsError(
         'ERR_UPSTREAMSWAP_INVALID_OPTION',
         'resourceMetadataUrl must be a URL',
       );
@@ -86,7 +86,7 @@ export function validateOptions(options: UpstreamSwapOptions): ValidatedOptions 
   }
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
   if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
-    throw new UpstreamSwapConfigError(
+    throw new UpstreamSwapOptionsError(
       'ERR_UPSTREAMSWAP_INVALID_OPTION',
       'retryAfterSeconds must be a non-negative integer',
     );

@@ -1,10 +1,11 @@
+import { type BearerErrorCode, bearerChallenge } from '@auth/protocol';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
 import type { ServerContext } from '../context.js';
 
-function bearerError(error: 'invalid_token' | 'insufficient_scope' | 'invalid_request', description: string) {
+function bearerError(error: BearerErrorCode, description: string) {
   return new OAuthError(error, description, {
-    wwwAuthenticate: `Bearer error="${error}", error_description="${description}"`,
+    wwwAuthenticate: bearerChallenge({ error, errorDescription: description }),
     ...(error === 'invalid_request' ? { status: 400 } : {}),
   });
 }
@@ -15,7 +16,9 @@ export function userinfoHandler(ctx: ServerContext) {
     res.set({ 'Cache-Control': 'no-store' });
     const header = req.headers.authorization;
     if (header === undefined) {
-      throw new OAuthError('invalid_token', 'a bearer token is required', { wwwAuthenticate: 'Bearer' });
+      throw new OAuthError('invalid_token', 'a bearer token is required', {
+        wwwAuthenticate: bearerChallenge(),
+      });
     }
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
     if (match === null) throw bearerError('invalid_request', 'malformed Authorization header');
@@ -27,7 +30,8 @@ export function userinfoHandler(ctx: ServerContext) {
         throw bearerError('invalid_token', 'the access token is invalid or expired');
       throw error;
     }
-    const scopes = claims.scope.split(' ');
+    // RFC 9068 §2.2.3: scope is optional; a token without it grants none.
+    const scopes = (claims.scope ?? '').split(' ');
     if (!scopes.includes('openid')) throw bearerError('insufficient_scope', 'the openid scope is required');
     const user = await ctx.storage.getUser(claims.sub);
     if (user === undefined) throw bearerError('invalid_token', 'the access token is invalid or expired');

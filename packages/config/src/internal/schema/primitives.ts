@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../duration.js';
-import { isLoopbackHost } from '../loopback.js';
 
 /** Upstream names (RFC): lower-case letters, digits and inner hyphens. */
 export const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -48,20 +47,6 @@ export function tryUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** An http(s) URL that is https, or http on a loopback host; no credentials, no fragment. */
-export function secureUrlProblem(value: string): string | undefined {
-  const url = tryUrl(value);
-  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    return 'must be an absolute http(s) URL';
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return 'must use https (http is allowed only on a loopback host: localhost, 127.0.0.1, [::1])';
-  }
-  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
-  if (value.includes('#')) return 'must not contain a fragment (#)';
-  return undefined;
 }
 
 /**

@@ -1,12 +1,6 @@
+import { secureUrlProblem } from '@auth/protocol';
 import * as z from 'zod';
-import {
-  checkedString,
-  nonEmptyString,
-  scopeToken,
-  secretSource,
-  secureUrlProblem,
-  upstreamName,
-} from './primitives.js';
+import { checkedString, nonEmptyString, scopeToken, secretSource, upstreamName } from './primitives.js';
 import { strictObject } from './strict-object.js';
 
 function upstreamUrl(description: string) {

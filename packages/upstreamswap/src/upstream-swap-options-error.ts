@@ -1,5 +1,7 @@
-/** Literal codes of upstreamswap's configuration errors. */
-export type UpstreamSwapErrorCode =
+import { OptionsError } from '@auth/protocol';
+
+/** Literal codes of `UpstreamSwapOptionsError`. */
+export type UpstreamSwapOptionsErrorCode =
   | 'ERR_UPSTREAMSWAP_INVALID_PROVIDER'
   | 'ERR_UPSTREAMSWAP_INVALID_STRATEGY'
   | 'ERR_UPSTREAMSWAP_INVALID_HEADER'
@@ -10,11 +12,4 @@ export type UpstreamSwapErrorCode =
  * A route is misconfigured: bad options given to `createUpstreamSwap`, or a swap
  * mounted without the identity middleware before it. Thrown at start-up, never per request.
  */
-export class UpstreamSwapConfigError extends Error {
-  readonly code: UpstreamSwapErrorCode;
-  constructor(code: UpstreamSwapErrorCode, message: string) {
-    super(message);
-    this.name = 'UpstreamSwapConfigError';
-    this.code = code;
-  }
-}
+export class UpstreamSwapOptionsError extends OptionsError<UpstreamSwapOptionsErrorCode> {}

@@ -1,4 +1,7 @@
-/** A pino-compatible logger. Packages never print; the app injects one. */
+/**
+ * The pino-compatible logger every package writes to. Packages never print; the app injects one.
+ * No package passes a token, code or secret value to it.
+ */
 export interface Logger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;

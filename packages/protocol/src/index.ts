@@ -1,0 +1,11 @@
+export {
+  ACCESS_TOKEN_REQUIRED_CLAIMS,
+  type AccessTokenClaims,
+  invalidAccessTokenClaim,
+} from './access-token-claims.js';
+export { type BearerChallengeParams, bearerChallenge } from './bearer-challenge.js';
+export { type Logger, silentLogger } from './logger.js';
+export { isLoopbackHost } from './loopback.js';
+export type * from './oauth-error-code.js';
+export { OptionsError } from './options-error.js';
+export { issuerProblem, secureUrlProblem } from './secure-url.js';
