@@ -1,6 +1,6 @@
 import { startRedisServer, type TestRedisServer } from '@auth/storage/testing';
+import { type GatewayLogin, loginThroughGateway } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayLogin, loginThroughGateway } from './support/login.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';

@@ -1,8 +1,8 @@
+import { recordingLogger } from '@auth/test-kit';
 import { expect } from 'vitest';
 import { UpstreamError } from '../upstream-error.js';
 import type { UpstreamLogger } from '../upstream-logger.js';
-import { rejectionOf } from './legs.js';
-import { recordingLogger } from './recording-logger.js';
+import { rejectionOf } from './rejection-of.js';
 
 /**
  * Collects every `UpstreamError` and log line of a test file, so a final test can prove
