@@ -7,7 +7,7 @@ export interface Listening {
   url: string;
   port: number;
   server: Server;
-  /** Ends open connections (streams included) and stops listening. */
+  /** Ends open connections (streams included) and stops listening; closing twice is fine. */
   close(): Promise<void>;
 }
 
@@ -35,7 +35,9 @@ export async function listen(
     server,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error?: NodeJS.ErrnoException) =>
+          error && error.code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve(),
+        );
         server.closeAllConnections();
       }),
   };
