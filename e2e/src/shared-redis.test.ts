@@ -48,9 +48,7 @@ describe('two gateway processes sharing Redis', () => {
     });
     login = await loginThroughGateway(stack.issuer, { username: 'dave' });
     loggedInAt = Date.now(); // every upstream token was issued before this instant
-    secrets.add('gateway access_token', login.tokens.access_token);
-    secrets.add('gateway refresh_token', login.tokens.refresh_token);
-    secrets.add('gateway code', login.code);
+    secrets.addLogin(login);
     for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
   });
   afterAll(async () => {

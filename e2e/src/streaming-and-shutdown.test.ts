@@ -70,9 +70,7 @@ describe('streaming and graceful shutdown of the gateway process', () => {
       extraRoutes: [{ path: '/mcp/stream', backend: endless.url, upstream: 'corp' }],
     });
     login = await loginThroughGateway(stack.issuer, { username: 'carol' });
-    secrets.add('gateway access_token', login.tokens.access_token);
-    secrets.add('gateway refresh_token', login.tokens.refresh_token);
-    secrets.add('gateway code', login.code);
+    secrets.addLogin(login);
     for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
   });
   afterAll(async () => {
