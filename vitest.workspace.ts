@@ -1,2 +1,2 @@
-/** The test projects of the monorepo: one per package and app, plus the end-to-end suites. */
-export const projects = ['packages/*', 'apps/*', 'e2e'];
+/** The test projects of the monorepo: one per package and app, the end-to-end suites, and the test kit's own tests. */
+export const projects = ['packages/*', 'apps/*', 'e2e', 'test-kit'];

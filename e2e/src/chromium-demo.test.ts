@@ -1,9 +1,10 @@
-import { startDemoClient } from '@auth/server/demo';
+import { startDemoClient } from '@auth/demo';
+import { freePort } from '@auth/test-kit';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
-import { freePort, type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
+import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
 
 const CHROMIUM_ARGS = [
   '--headless',

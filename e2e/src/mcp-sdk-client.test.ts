@@ -1,7 +1,7 @@
+import { Browser, completeLogin } from '@auth/test-kit';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, completeLogin } from './support/browser.js';
 import { InMemoryProvider } from './support/mcp-provider.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';

@@ -1,13 +1,10 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Browser, completeLogin, listen } from '@auth/test-kit';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, completeLogin } from './support/browser.js';
 import { InMemoryProvider } from './support/mcp-provider.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
@@ -21,7 +18,7 @@ const REDIRECT_URI = 'http://127.0.0.1:33419/oauth/callback';
  */
 async function startMcpBackend(): Promise<{ url: string; requests: number; close(): Promise<void> }> {
   const state = { requests: 0 };
-  const server: Server = createServer(async (req, res) => {
+  const server = await listen(async (req, res) => {
     state.requests += 1;
     const mcp = new McpServer({ name: 'corp-mcp-backend', version: '1.0.0' });
     mcp.registerTool('whoami', { description: 'The credential this backend received' }, (extra) => ({
@@ -43,19 +40,12 @@ async function startMcpBackend(): Promise<{ url: string; requests: number; close
     await mcp.connect(transport);
     await transport.handleRequest(req, res);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     get requests() {
       return state.requests;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 

@@ -1,6 +1,6 @@
 import { startRedisServer, type TestRedisServer } from '@auth/storage/testing';
+import { type GatewayLogin, loginThroughGateway } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayLogin, loginThroughGateway } from './support/login.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
@@ -48,9 +48,7 @@ describe('two gateway processes sharing Redis', () => {
     });
     login = await loginThroughGateway(stack.issuer, { username: 'dave' });
     loggedInAt = Date.now(); // every upstream token was issued before this instant
-    secrets.add('gateway access_token', login.tokens.access_token);
-    secrets.add('gateway refresh_token', login.tokens.refresh_token);
-    secrets.add('gateway code', login.code);
+    secrets.addLogin(login);
     for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
   });
   afterAll(async () => {

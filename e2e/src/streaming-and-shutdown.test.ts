@@ -1,8 +1,7 @@
-import { once } from 'node:events';
-import { createServer, request, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { type GatewayLogin, listen, loginThroughGateway } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayLogin, loginThroughGateway } from './support/login.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
@@ -43,7 +42,7 @@ function tryConnect(port: number): Promise<string> {
  */
 async function startEndlessStream(): Promise<{ url: string; closedAt(): number; close(): Promise<void> }> {
   let closedAt = 0;
-  const server: Server = createServer((_req, res) => {
+  const server = await listen((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let n = 0;
     const timer = setInterval(() => {
@@ -55,17 +54,7 @@ async function startEndlessStream(): Promise<{ url: string; closedAt(): number; 
       closedAt = Date.now();
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    closedAt: () => closedAt,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: server.url, closedAt: () => closedAt, close: server.close };
 }
 
 /** Issue 6 "It must show" 6 (streaming) and 7 (graceful shutdown), on the spawned gateway. */
@@ -81,9 +70,7 @@ describe('streaming and graceful shutdown of the gateway process', () => {
       extraRoutes: [{ path: '/mcp/stream', backend: endless.url, upstream: 'corp' }],
     });
     login = await loginThroughGateway(stack.issuer, { username: 'carol' });
-    secrets.add('gateway access_token', login.tokens.access_token);
-    secrets.add('gateway refresh_token', login.tokens.refresh_token);
-    secrets.add('gateway code', login.code);
+    secrets.addLogin(login);
     for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
+import { Browser, completeLogin } from '@auth/test-kit';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, completeLogin } from './support/browser.js';
 import { stopAll } from './support/process.js';
 import { MOCK_IDP_TOKEN, SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';

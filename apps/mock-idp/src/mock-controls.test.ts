@@ -1,20 +1,14 @@
+import { recordingLogger } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockIdp, type MockIdpLogger, startMockIdp } from './index.js';
+import { type MockIdp, startMockIdp } from './index.js';
 import { MockIdpError } from './mock-idp-error.js';
 import { authorizeOnce, oidcConfig, TEST_REDIRECT } from './test-support/oidc-flow.js';
 
 const SECRET = 'very-secret-client-secret';
 
-function recordingLogger(lines: string[]): MockIdpLogger {
-  const record = (obj: object, msg?: string) => {
-    lines.push(JSON.stringify({ ...obj, msg }));
-  };
-  return { debug: record, info: record, warn: record, error: record };
-}
-
 describe('/_mock/ test controls', () => {
   let idp: MockIdp;
-  const logLines: string[] = [];
+  const logger = recordingLogger();
 
   beforeAll(async () => {
     idp = await startMockIdp({
@@ -22,7 +16,7 @@ describe('/_mock/ test controls', () => {
       clientId: 'gateway',
       clientSecret: SECRET,
       autoLogin: 'alice',
-      logger: recordingLogger(logLines),
+      logger,
     });
   });
   afterAll(() => idp.close());
@@ -102,7 +96,7 @@ describe('/_mock/ test controls', () => {
     for (const secret of secrets) expect(text).not.toContain(secret);
     expect(idp.requests()).toEqual(log);
     // The logger never saw them either.
-    const logged = logLines.join('\n');
+    const logged = logger.lines.join('\n');
     for (const secret of secrets) expect(logged).not.toContain(secret);
   });
 

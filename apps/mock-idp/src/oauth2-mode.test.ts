@@ -1,7 +1,7 @@
+import { Browser, completeLogin } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockIdp, startMockIdp } from './index.js';
 import { pkcePair } from './test-support/pkce-pair.js';
-import { TestBrowser } from './test-support/test-browser.js';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback/github';
 const SECRET = 'github-secret-value';
@@ -19,7 +19,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
   });
   afterAll(() => idp.close());
 
-  async function authorize(browser: TestBrowser, username: string, extra: Record<string, string> = {}) {
+  async function authorize(browser: Browser, username: string, extra: Record<string, string> = {}) {
     const url = new URL(`${idp.url}/login/oauth/authorize`);
     url.search = new URLSearchParams({
       client_id: 'gateway',
@@ -27,7 +27,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
       scope: 'repo user',
       ...extra,
     }).toString();
-    return browser.authorize(url, username);
+    return (await completeLogin(browser, url, { username })).callback;
   }
 
   function exchange(body: Record<string, string>, accept?: string) {
@@ -39,7 +39,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
   }
 
   async function login(username: string): Promise<Record<string, unknown>> {
-    const callback = await authorize(new TestBrowser(), username, { state: 's1' });
+    const callback = await authorize(new Browser(), username, { state: 's1' });
     const res = await exchange(
       { code: callback.searchParams.get('code') ?? '', redirect_uri: REDIRECT },
       'application/json',
@@ -48,7 +48,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
   }
 
   it('redirects with code and state but no iss, and answers JSON when asked', async () => {
-    const callback = await authorize(new TestBrowser(), 'octocat', { state: 'xyz' });
+    const callback = await authorize(new Browser(), 'octocat', { state: 'xyz' });
     expect(callback.origin + callback.pathname).toBe(REDIRECT);
     expect(callback.searchParams.get('state')).toBe('xyz');
     expect(callback.searchParams.has('iss')).toBe(false);
@@ -66,7 +66,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
   });
 
   it('answers form-encoded without Accept: application/json', async () => {
-    const callback = await authorize(new TestBrowser(), 'octocat');
+    const callback = await authorize(new Browser(), 'octocat');
     const res = await exchange({ code: callback.searchParams.get('code') ?? '' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-www-form-urlencoded/);
@@ -77,7 +77,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
   });
 
   it('reports errors with status 200 and an error field, as GitHub does', async () => {
-    const callback = await authorize(new TestBrowser(), 'octocat');
+    const callback = await authorize(new Browser(), 'octocat');
     const code = callback.searchParams.get('code') ?? '';
     const wrongSecret = await fetch(`${idp.url}/login/oauth/access_token`, {
       method: 'POST',
@@ -101,7 +101,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
 
     const mismatch = await exchange(
       {
-        code: (await authorize(new TestBrowser(), 'x')).searchParams.get('code') ?? '',
+        code: (await authorize(new Browser(), 'x')).searchParams.get('code') ?? '',
         redirect_uri: 'http://127.0.0.1:9/other',
       },
       'application/json',
@@ -159,7 +159,7 @@ describe('oauth2 mode (GitHub-shaped) driven by fetch', () => {
   it('falls back to the one registered redirect URI when none is sent', async () => {
     const url = new URL(`${idp.url}/login/oauth/authorize`);
     url.search = new URLSearchParams({ client_id: 'gateway', state: 'q' }).toString();
-    const callback = await new TestBrowser().authorize(url, 'octocat');
+    const { callback } = await completeLogin(new Browser(), url, { username: 'octocat' });
     expect(callback.origin + callback.pathname).toBe(REDIRECT);
   });
 });
@@ -174,16 +174,22 @@ describe('oauth2 mode with a public client', () => {
     });
     try {
       const redirect = 'http://127.0.0.1:9/cb';
-      const noPkce = await new TestBrowser().authorize(
-        `${idp.url}/login/oauth/authorize?client_id=pub&redirect_uri=${encodeURIComponent(redirect)}&state=st`,
-      );
+      const noPkce = (
+        await completeLogin(
+          new Browser(),
+          `${idp.url}/login/oauth/authorize?client_id=pub&redirect_uri=${encodeURIComponent(redirect)}&state=st`,
+        )
+      ).callback;
       expect(noPkce.searchParams.get('error')).toBe('invalid_request');
       expect(noPkce.searchParams.get('state')).toBe('st');
 
       const { verifier, challenge } = pkcePair();
-      const callback = await new TestBrowser().authorize(
-        `${idp.url}/login/oauth/authorize?client_id=pub&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challenge}&code_challenge_method=S256`,
-      );
+      const callback = (
+        await completeLogin(
+          new Browser(),
+          `${idp.url}/login/oauth/authorize?client_id=pub&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challenge}&code_challenge_method=S256`,
+        )
+      ).callback;
       const code = callback.searchParams.get('code') ?? '';
       const post = (body: Record<string, string>) =>
         fetch(`${idp.url}/login/oauth/access_token`, {
@@ -194,9 +200,12 @@ describe('oauth2 mode with a public client', () => {
       const wrong = await post({ code_verifier: pkcePair().verifier });
       expect(await wrong.json()).toMatchObject({ error: 'bad_verification_code' });
 
-      const callback2 = await new TestBrowser().authorize(
-        `${idp.url}/login/oauth/authorize?client_id=pub&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challenge}&code_challenge_method=S256`,
-      );
+      const callback2 = (
+        await completeLogin(
+          new Browser(),
+          `${idp.url}/login/oauth/authorize?client_id=pub&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challenge}&code_challenge_method=S256`,
+        )
+      ).callback;
       const ok = await fetch(`${idp.url}/login/oauth/access_token`, {
         method: 'POST',
         headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },

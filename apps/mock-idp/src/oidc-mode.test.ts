@@ -1,9 +1,9 @@
+import { Browser } from '@auth/test-kit';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockIdp, startMockIdp } from './index.js';
 import { authorizeOnce, oidcConfig, oidcLogin, TEST_REDIRECT } from './test-support/oidc-flow.js';
-import { TestBrowser } from './test-support/test-browser.js';
 
 const REDIRECT = TEST_REDIRECT;
 
@@ -25,7 +25,7 @@ describe('oidc mode driven by openid-client', () => {
   });
   afterAll(() => idp.close());
 
-  async function login(browser: TestBrowser, username: string | undefined) {
+  async function login(browser: Browser, username: string | undefined) {
     const { callback, checks, nonce, state } = await authorizeOnce(config, username, browser);
     const tokens = await client.authorizationCodeGrant(config, callback, checks);
     return { tokens, callback, nonce, state };
@@ -43,7 +43,7 @@ describe('oidc mode driven by openid-client', () => {
   });
 
   it('logs in through the form, returns code, state and iss, and issues a verifiable ID token', async () => {
-    const { tokens, callback, nonce, state } = await login(new TestBrowser(), 'alice');
+    const { tokens, callback, nonce, state } = await login(new Browser(), 'alice');
     expect(callback.searchParams.get('iss')).toBe(idp.issuer);
     expect(callback.searchParams.get('state')).toBe(state);
     expect(tokens.access_token.startsWith(idp.tokenPrefix)).toBe(true);
@@ -63,7 +63,7 @@ describe('oidc mode driven by openid-client', () => {
   });
 
   it('serves userinfo for a live token only', async () => {
-    const { tokens } = await login(new TestBrowser(), 'bob');
+    const { tokens } = await login(new Browser(), 'bob');
     const info = await client.fetchUserInfo(config, tokens.access_token, 'bob');
     expect(info).toMatchObject({ sub: 'bob', name: 'Bob', email: 'bob@example.com' });
 
@@ -78,7 +78,7 @@ describe('oidc mode driven by openid-client', () => {
   });
 
   it('rotates refresh tokens: the old one then fails with invalid_grant', async () => {
-    const { tokens } = await login(new TestBrowser(), 'carol');
+    const { tokens } = await login(new Browser(), 'carol');
     const old = tokens.refresh_token ?? '';
     const refreshed = await client.refreshTokenGrant(config, old);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
@@ -94,16 +94,16 @@ describe('oidc mode driven by openid-client', () => {
   });
 
   it('keeps an IdP session: the second login in the same browser skips the form', async () => {
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(browser, 'dave');
     const second = await login(browser, undefined);
     expect(second.tokens.claims()?.sub).toBe('dave');
     // Another browser sees the form again.
-    await expect(login(new TestBrowser(), undefined)).rejects.toThrow(/login form showed/);
+    await expect(login(new Browser(), undefined)).rejects.toThrow(/login form showed/);
   });
 
   it('revokes a token at /revoke (RFC 7009)', async () => {
-    const { tokens } = await login(new TestBrowser(), 'erin');
+    const { tokens } = await login(new Browser(), 'erin');
     await client.tokenRevocation(config, tokens.access_token);
     await expect(client.fetchUserInfo(config, tokens.access_token, 'erin')).rejects.toMatchObject({
       status: 401,

@@ -19,6 +19,13 @@ export class SecretsSeen {
     if (bare !== value && bare.length >= 8) this.#values.set(bare, label);
   }
 
+  /** The values of a gateway login: its access and refresh tokens and its code. */
+  addLogin(login: { code: string; tokens: { access_token: string; refresh_token?: string } }): void {
+    this.add('gateway access_token', login.tokens.access_token);
+    this.add('gateway refresh_token', login.tokens.refresh_token);
+    this.add('gateway code', login.code);
+  }
+
   get size(): number {
     return this.#values.size;
   }

@@ -1,23 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EchoBackend, startEchoBackend } from '@auth/server/demo';
+import { type EchoBackend, freePort, startEchoBackend } from '@auth/test-kit';
 import { CLI, type RunningProcess, spawnCli } from './process.js';
-
-/** A loopback port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A temporary folder for configs and keys, removed by `remove()`. */
 export function tempDir(prefix = 'auth-e2e-'): { path: string; remove(): void } {

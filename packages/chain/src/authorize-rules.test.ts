@@ -1,9 +1,8 @@
 import { Secret } from '@auth/config';
+import { Browser, browse, CLIENT_REDIRECT, CookieJar, runChain } from '@auth/test-kit';
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browse } from './test-support/browser.js';
-import { CookieJar } from './test-support/cookie-jar.js';
-import { CLIENT_REDIRECT, registeredClient, runChain } from './test-support/flow.js';
+import { registeredClient } from './test-support/flow.js';
 import { type Harness, startHarness } from './test-support/gateway-harness.js';
 
 const LOOPBACK = 'http://127.0.0.1:9000/cb';
@@ -248,11 +247,11 @@ describe('/oauth/authorize rules (SPEC §5)', () => {
 
     it('remembered consent does not help: the upstreams still need the user', async () => {
       const fc = await registeredClient(h);
-      const jar = new CookieJar();
-      const first = await runChain(fc, { scope: 'openid' }, { jar });
+      const browser = new Browser();
+      const first = await runChain(fc, { scope: 'openid' }, { browser });
       expect(first.callback.searchParams.get('code')).toBeTypeOf('string');
       const before = idpRequests();
-      const silent = await runChain(fc, { scope: 'openid', prompt: 'none' }, { jar });
+      const silent = await runChain(fc, { scope: 'openid', prompt: 'none' }, { browser });
       expect(silent.ride.consentShown).toBe(false);
       expect(silent.callback.searchParams.get('error')).toBe('login_required');
       expect(silent.callback.searchParams.get('state')).toBe(silent.request.state);
@@ -364,19 +363,19 @@ describe('/oauth/authorize rules (SPEC §5)', () => {
 
     it('remembered consent covers only the scopes the user approved: a wider request asks again', async () => {
       const fc = await registeredClient(h);
-      const jar = new CookieJar();
-      const first = await runChain(fc, { scope: 'openid' }, { jar });
+      const browser = new Browser();
+      const first = await runChain(fc, { scope: 'openid' }, { browser });
       expect(first.ride.consentShown).toBe(true);
-      const same = await runChain(fc, { scope: 'openid' }, { jar });
+      const same = await runChain(fc, { scope: 'openid' }, { browser });
       expect(same.ride.consentShown).toBe(false);
-      const wider = await runChain(fc, { scope: 'openid offline_access email' }, { jar });
+      const wider = await runChain(fc, { scope: 'openid offline_access email' }, { browser });
       expect(wider.ride.consentShown).toBe(true);
       expect(wider.callback.searchParams.get('code')).toBeTypeOf('string');
-      const narrower = await runChain(fc, { scope: 'offline_access' }, { jar });
+      const narrower = await runChain(fc, { scope: 'offline_access' }, { browser });
       expect(narrower.ride.consentShown).toBe(false);
-      const denied = await runChain(fc, { scope: 'openid profile' }, { jar, consent: 'deny' });
+      const denied = await runChain(fc, { scope: 'openid profile' }, { browser, consent: 'deny' });
       expect(denied.ride.consentShown).toBe(true);
-      const stillAsks = await runChain(fc, { scope: 'profile' }, { jar });
+      const stillAsks = await runChain(fc, { scope: 'profile' }, { browser });
       expect(stillAsks.ride.consentShown).toBe(true);
     });
 

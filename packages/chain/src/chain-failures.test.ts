@@ -1,13 +1,7 @@
-import type { MockIdpFaults } from '@auth/mock-idp';
 import { createMemoryStorage } from '@auth/storage';
+import { login, type MockIdpFaults, runChain } from '@auth/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectErrorRedirect,
-  expectNoLeaks,
-  login,
-  registeredClient,
-  runChain,
-} from './test-support/flow.js';
+import { expectErrorRedirect, expectNoLeaks, registeredClient } from './test-support/flow.js';
 import { type Harness, startHarness } from './test-support/gateway-harness.js';
 import { type RecordingStorage, recordSessions } from './test-support/recording-storage.js';
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisStorage } from '@auth/storage';
 import { startRedisServer, type TestRedisServer } from '@auth/storage/testing';
+import { login } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainSuite } from './test-support/chain-suite.js';
-import { expectNoLeaks, login, registeredClient } from './test-support/flow.js';
+import { expectNoLeaks, registeredClient } from './test-support/flow.js';
 import { startHarness } from './test-support/gateway-harness.js';
 
 let redis: TestRedisServer;

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Secret } from '@auth/config';
+import { insecure, login, runChain } from '@auth/test-kit';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoLeaks, login, registeredClient, runChain } from './test-support/flow.js';
+import { expectNoLeaks, registeredClient } from './test-support/flow.js';
 import { type Harness, startHarness } from './test-support/gateway-harness.js';
-import { insecure } from './test-support/oauth-client.js';
 
 const form = (body: Record<string, string>) => new URLSearchParams(body).toString();
 const basic = (id: string, secret: string) =>

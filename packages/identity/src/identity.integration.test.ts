@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisStorage, type Storage } from '@auth/storage';
 import { startRedisServer, type TestRedisServer } from '@auth/storage/testing';
+import { type MockUpstream, startMockUpstream } from '@auth/test-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthResult } from './auth-result.js';
 import { type Authenticator, createAuthenticator } from './authenticator.js';
@@ -15,7 +16,6 @@ import {
   RESOURCE_METADATA,
   type TestKey,
 } from './test-support/keys.js';
-import { startTestUpstream, type TestUpstream } from './test-support/upstream-session.js';
 
 /**
  * Two authenticators, each with its own Redis client, verified-token cache and in-process
@@ -25,7 +25,7 @@ describe('identity against a real redis-server', () => {
   let redis: TestRedisServer;
   let key: TestKey;
   let jwks: TestJwksServer;
-  let corp: TestUpstream;
+  let corp: MockUpstream;
   let storages: Storage[] = [];
   let gateways: Authenticator[] = [];
   let sessionId: string;
@@ -35,7 +35,7 @@ describe('identity against a real redis-server', () => {
     [redis, key, corp] = await Promise.all([
       startRedisServer(),
       createTestKey('ES256'),
-      startTestUpstream('corp', 'oidc'),
+      startMockUpstream('corp', 'oidc'),
     ]);
     jwks = await startJwksServer({ keys: [key.publicJwk] });
     const keyPrefix = `identity-${randomUUID()}:`;
@@ -94,7 +94,7 @@ describe('identity against a real redis-server', () => {
   });
 
   it('an upstream whose tokens live less than the skew: two bursts over two gateways, one refresh', async () => {
-    const shortLived = await startTestUpstream('corp', 'oidc', 4);
+    const shortLived = await startMockUpstream('corp', 'oidc', { accessTokenTtlSeconds: 4 });
     try {
       await storages[0]!.storeUpstreamTokens(sessionId, 'corp', {
         ...(await shortLived.login()),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
+import { type MockUpstream, recordingLogger, startMockUpstream } from '@auth/test-kit';
 import { UpstreamError } from '@auth/upstream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthResult } from './auth-result.js';
@@ -13,8 +14,6 @@ import {
   RESOURCE_METADATA,
   type TestKey,
 } from './test-support/keys.js';
-import { recordingLogger } from './test-support/recording-logger.js';
-import { startTestUpstream, type TestUpstream } from './test-support/upstream-session.js';
 
 function identityOf(result: AuthResult): Identity {
   if (!result.ok) throw new Error(`expected success, got ${result.rejection.reason.code}`);
@@ -23,8 +22,8 @@ function identityOf(result: AuthResult): Identity {
 
 describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
   let key: TestKey;
-  let corp: TestUpstream;
-  let github: TestUpstream;
+  let corp: MockUpstream;
+  let github: MockUpstream;
   let storage: Storage;
   let sessionId: string;
   let token: string;
@@ -34,8 +33,8 @@ describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
   beforeAll(async () => {
     [key, corp, github] = await Promise.all([
       createTestKey('ES256'),
-      startTestUpstream('corp', 'oidc'),
-      startTestUpstream('github', 'oauth2'),
+      startMockUpstream('corp', 'oidc'),
+      startMockUpstream('github', 'oauth2'),
     ]);
   });
   afterAll(async () => {
@@ -71,7 +70,7 @@ describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
   }
 
   /** Logs in at the IdP for real and stores the tokens with the given expiry. */
-  async function seed(upstream: TestUpstream, provider: string, expiresAt: number): Promise<UpstreamTokens> {
+  async function seed(upstream: MockUpstream, provider: string, expiresAt: number): Promise<UpstreamTokens> {
     const tokens = { ...(await upstream.login()), expiresAt };
     secrets.add(tokens.accessToken);
     if (tokens.refreshToken) secrets.add(tokens.refreshToken);
@@ -145,7 +144,7 @@ describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
   it('an upstream whose tokens live less than the skew is refreshed once, not by every request', async () => {
     // Regression: with a 2 s upstream lifetime and a 30 s skew, each freshly refreshed token
     // counted as "about to expire", so every later request refreshed again.
-    const shortLived = await startTestUpstream('corp', 'oidc', 2);
+    const shortLived = await startMockUpstream('corp', 'oidc', { accessTokenTtlSeconds: 2 });
     try {
       const tokens = { ...(await shortLived.login()), expiresAt: Date.now() - 1_000 };
       await storage.storeUpstreamTokens(sessionId, 'corp', tokens);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@auth/protocol';
+import { recordingLogger } from '@auth/test-kit';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidStorageArgumentError } from './errors.js';
 import { createMemoryStorage } from './memory-storage.js';
@@ -13,22 +13,6 @@ import {
 } from './testing/index.js';
 
 runStorageContract('memory', async () => ({ storage: createMemoryStorage() }));
-
-function capturingLogger() {
-  const lines: Array<{ level: string; obj: object; msg: string | undefined }> = [];
-  const at =
-    (level: string) =>
-    (obj: object, msg?: string): void => {
-      lines.push({ level, obj, msg });
-    };
-  const logger: Logger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-  };
-  return { logger, lines };
-}
 
 describe('memory storage: eviction with an injected clock (SPEC §3)', () => {
   const HOUR = 3_600_000;
@@ -105,7 +89,8 @@ describe('memory storage: eviction with an injected clock (SPEC §3)', () => {
 
 describe('memory storage: bounds and warnings', () => {
   it('evicts the oldest pending authorization beyond maxPendingAuthorizations, and warns once', async () => {
-    const { logger, lines } = capturingLogger();
+    const logger = recordingLogger();
+    const lines = logger.entries;
     const storage = createMemoryStorage({ maxPendingAuthorizations: 3, logger });
     const entries = Array.from({ length: 5 }, () => pendingFixture());
     for (const pending of entries) await storage.savePendingAuthorization(pending);
@@ -134,7 +119,8 @@ describe('memory storage: bounds and warnings', () => {
   });
 
   it('warns exactly once at creation when asked to (not for production)', async () => {
-    const { logger, lines } = capturingLogger();
+    const logger = recordingLogger();
+    const lines = logger.entries;
     const storage = createMemoryStorage({ logger, warnOutsideTests: true });
     await storage.storeUpstreamTokens(randomUUID(), 'corp', upstreamTokensFixture());
     await storage.getAllUpstreamTokens(randomUUID());
@@ -142,9 +128,9 @@ describe('memory storage: bounds and warnings', () => {
     expect(lines[0]?.msg).toMatch(/not for production/);
     await storage.close();
 
-    const quiet = capturingLogger();
-    const silent = createMemoryStorage({ logger: quiet.logger });
-    expect(quiet.lines).toHaveLength(0);
+    const quiet = recordingLogger();
+    const silent = createMemoryStorage({ logger: quiet });
+    expect(quiet.entries).toHaveLength(0);
     await silent.close();
   });
 

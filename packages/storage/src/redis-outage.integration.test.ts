@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { recordingLogger } from '@auth/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageUnavailableError } from './errors.js';
@@ -146,9 +147,7 @@ describe('redis errors carry no token value (SPEC §3)', () => {
 
 describe('redis outage (SPEC §3): typed errors within a bounded time, then recovery', () => {
   it('a store with its own client (url): every method rejects while Redis is down, and works once it is back', async () => {
-    const logLines: string[] = [];
-    const log = (obj: object, msg?: string) => logLines.push(JSON.stringify({ obj, msg }));
-    const logger = { debug: log, info: log, warn: log, error: log };
+    const logger = recordingLogger();
     const storage = createRedisStorage({
       url: server.url,
       keyPrefix: 'outage-own:',
@@ -163,8 +162,8 @@ describe('redis outage (SPEC §3): typed errors within a bounded time, then reco
     await server.stop();
     const errors = await expectAllUnavailable(storage, sid);
     errors.push(...(await expectAllUnavailable(storage, sid))); // still typed on repeated calls, never "not found"
-    const said = [...logLines, ...errors.map(messages)].join('\n');
-    expect(logLines.length).toBeGreaterThan(0);
+    const said = [...logger.lines, ...errors.map(messages)].join('\n');
+    expect(logger.lines.length).toBeGreaterThan(0);
     for (const secret of [
       tokens.accessToken,
       tokens.refreshToken as string,

@@ -1,7 +1,8 @@
 import { OptionsError } from '@auth/protocol';
+import { newLeg } from '@auth/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
-import { newLeg, rejectionOf } from './test-support/legs.js';
+import { rejectionOf } from './test-support/rejection-of.js';
 import type { UpstreamClientOptions, UpstreamRuntime } from './upstream-client-options.js';
 import { UpstreamOptionsError } from './upstream-options-error.js';
 

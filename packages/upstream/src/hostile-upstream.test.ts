@@ -1,8 +1,8 @@
+import { newLeg } from '@auth/test-kit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { startHttpServer } from './test-support/http-server.js';
-import { newLeg } from './test-support/legs.js';
 import type { UpstreamClient } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
 

@@ -1,10 +1,9 @@
-import { type MockIdp, startMockIdp } from '@auth/mock-idp';
+import { authorizeLeg, freePort, type MockIdp, newLeg, startMockIdp } from '@auth/test-kit';
 import { calculatePKCECodeChallenge } from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { failureCollector } from './test-support/failure-collector.js';
-import { closedPort, startHttpServer } from './test-support/http-server.js';
-import { authorize, newLeg } from './test-support/legs.js';
+import { startHttpServer } from './test-support/http-server.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { OAuth2UpstreamClientOptions, UpstreamRuntime } from './upstream-client-options.js';
 
@@ -48,7 +47,7 @@ function client(
 
 async function login(upstream: UpstreamClient) {
   const leg = newLeg('github');
-  return upstream.completeAuthorization(await authorize(upstream, leg), leg);
+  return upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
 }
 
 beforeAll(async () => {
@@ -184,7 +183,7 @@ describe('oauth2 upstream: faults', () => {
   it('a state of another leg → invalid response', async () => {
     const upstream = client();
     const leg = newLeg('github');
-    const callback = await authorize(upstream, leg);
+    const callback = await authorizeLeg(upstream, leg);
     const error = await upstreamFailure(
       upstream.completeAuthorization(callback, { ...leg, state: 'x'.repeat(22) }),
     );
@@ -240,7 +239,7 @@ describe('oauth2 upstream: faults', () => {
   });
 
   it('an unreachable IdP → network error', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const upstream = createUpstreamClient(options(`http://127.0.0.1:${port}`), { allowInsecureHttp: true });
     const leg = newLeg('github');
     const callback = new URL(`${leg.redirectUri}?code=abc&state=${leg.state}`);

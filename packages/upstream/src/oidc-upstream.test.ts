@@ -1,10 +1,9 @@
-import { type MockIdp, startMockIdp } from '@auth/mock-idp';
+import { authorizeLeg, freePort, type MockIdp, newLeg, startMockIdp } from '@auth/test-kit';
 import { calculatePKCECodeChallenge } from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { failureCollector } from './test-support/failure-collector.js';
-import { closedPort, startHttpServer } from './test-support/http-server.js';
-import { authorize, newLeg } from './test-support/legs.js';
+import { startHttpServer } from './test-support/http-server.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamRuntime } from './upstream-client-options.js';
 
@@ -63,7 +62,7 @@ describe('oidc upstream: happy path', () => {
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('code_challenge')).toBe(await calculatePKCECodeChallenge(leg.codeVerifier));
 
-    const callback = await authorize(upstream, leg);
+    const callback = await authorizeLeg(upstream, leg);
     expect(callback.searchParams.get('iss')).toBe(idp.issuer);
     const { tokens, identity } = await upstream.completeAuthorization(callback, leg);
 
@@ -103,7 +102,7 @@ describe('oidc upstream: happy path', () => {
         { allowInsecureHttp: true },
       );
       const leg = newLeg('pub');
-      const { identity } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+      const { identity } = await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
       expect(identity.subject).toBe('bob');
       expect(publicIdp.requests().find((r) => r.path === '/token')?.params['client_auth']).toBe('none');
     } finally {
@@ -123,11 +122,11 @@ describe('oidc upstream: happy path', () => {
     const upstream = client();
     for (const _ of [1, 2, 3]) {
       const leg = newLeg();
-      await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+      await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
     }
     idp.clearRequests();
     const leg = newLeg();
-    await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
     expect(idp.requests().filter((r) => r.path === '/token')).toHaveLength(1);
     expect(idp.requests().filter((r) => r.path === '/jwks')).toHaveLength(0);
   });
@@ -137,7 +136,7 @@ describe('oidc upstream: refresh', () => {
   it('returns the rotated refresh token, and the spent one is then refused as permanent', async () => {
     const upstream = client();
     const leg = newLeg();
-    const { tokens } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    const { tokens } = await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
     const first = tokens.refreshToken!;
 
     const refreshed = await upstream.refresh(first);
@@ -155,7 +154,7 @@ describe('oidc upstream: refresh', () => {
   it('refresh_error invalid_grant is permanent; a 503 is not', async () => {
     const upstream = client();
     const leg = newLeg();
-    const { tokens } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    const { tokens } = await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
 
     idp.setFaults({ refresh_error: 'invalid_grant', once: true });
     const dead = await upstreamFailure(upstream.refresh(tokens.refreshToken!));
@@ -183,7 +182,9 @@ describe('oidc upstream: authorization response faults', () => {
     const upstream = client();
     idp.setFaults({ authorize_error: authorizeError, once: true });
     const leg = newLeg();
-    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    const error = await upstreamFailure(
+      upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg),
+    );
     expect(error.code).toBe('ERR_UPSTREAM_OAUTH_ERROR');
     expect(error.oauthError).toBe(authorizeError);
     expect(error.category).toBe(category);
@@ -194,7 +195,9 @@ describe('oidc upstream: authorization response faults', () => {
     const upstream = client();
     idp.setFaults({ response_iss: fault, once: true });
     const leg = newLeg();
-    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    const error = await upstreamFailure(
+      upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg),
+    );
     expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
     expect(error.message).toMatch(/iss/);
     expect(error.category).toBe('failed');
@@ -206,7 +209,9 @@ describe('oidc upstream: authorization response faults', () => {
     const upstream = client();
     idp.setFaults({ response_state: 'missing', once: true });
     const leg = newLeg();
-    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    const error = await upstreamFailure(
+      upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg),
+    );
     expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
     expect(error.message).toMatch(/no state/);
     expect(idp.requests().filter((r) => r.path === '/token')).toHaveLength(0);
@@ -215,7 +220,7 @@ describe('oidc upstream: authorization response faults', () => {
   it('a callback carrying another leg’s state → invalid response', async () => {
     const upstream = client();
     const leg = newLeg();
-    const callback = await authorize(upstream, leg);
+    const callback = await authorizeLeg(upstream, leg);
     const error = await upstreamFailure(
       upstream.completeAuthorization(callback, { ...leg, state: newLeg().state }),
     );
@@ -229,7 +234,9 @@ describe('oidc upstream: token endpoint faults', () => {
     const upstream = client();
     idp.setFaults({ token_status: 500, once: true });
     const leg = newLeg();
-    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    const error = await upstreamFailure(
+      upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg),
+    );
     expect(error.status).toBe(500);
     expect(error.oauthError).toBe('server_error');
     expect(error.category).toBe('unavailable');
@@ -239,7 +246,9 @@ describe('oidc upstream: token endpoint faults', () => {
     const upstream = client();
     idp.setFaults({ token_error: 'invalid_grant', once: true });
     const leg = newLeg();
-    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    const error = await upstreamFailure(
+      upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg),
+    );
     expect(error).toMatchObject({
       code: 'ERR_UPSTREAM_OAUTH_ERROR',
       oauthError: 'invalid_grant',
@@ -251,7 +260,9 @@ describe('oidc upstream: token endpoint faults', () => {
   it('a wrong client secret → invalid_client', async () => {
     const upstream = client({}, 'not-the-secret');
     const leg = newLeg();
-    const error = await upstreamFailure(upstream.completeAuthorization(await authorize(upstream, leg), leg));
+    const error = await upstreamFailure(
+      upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg),
+    );
     expect(error.code).toBe('ERR_UPSTREAM_OAUTH_ERROR');
     expect(error.oauthError).toBe('invalid_client');
     expect(error.status).toBe(401);
@@ -263,7 +274,7 @@ describe('oidc upstream: token endpoint faults', () => {
     await upstream.authorizationUrl(newLeg()); // discovery outside the timed part
     idp.setFaults({ token_delay_ms: 5_000, once: true });
     const leg = newLeg();
-    const callback = await authorize(upstream, leg);
+    const callback = await authorizeLeg(upstream, leg);
     const started = performance.now();
     const error = await upstreamFailure(upstream.completeAuthorization(callback, leg));
     const elapsed = performance.now() - started;
@@ -282,7 +293,7 @@ describe('oidc upstream: ID token defects', () => {
       idp.setFaults({ id_token: defect, once: true });
       const leg = newLeg();
       const error = await upstreamFailure(
-        upstream.completeAuthorization(await authorize(upstream, leg), leg),
+        upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg),
       );
       expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
       expect(error.category).toBe('failed');
@@ -292,7 +303,7 @@ describe('oidc upstream: ID token defects', () => {
   it('a bad signature on a refreshed ID token is refused too', async () => {
     const upstream = client();
     const leg = newLeg();
-    const { tokens } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+    const { tokens } = await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
     idp.setFaults({ id_token: 'bad_signature', once: true });
     const error = await upstreamFailure(upstream.refresh(tokens.refreshToken!));
     expect(error.code).toBe('ERR_UPSTREAM_INVALID_RESPONSE');
@@ -301,7 +312,7 @@ describe('oidc upstream: ID token defects', () => {
 
 describe('oidc upstream: an unreachable IdP', () => {
   it('fails with a network error, and retries discovery on the next call once the IdP is up', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     const upstream = createUpstreamClient(
       {
@@ -329,7 +340,7 @@ describe('oidc upstream: an unreachable IdP', () => {
     });
     try {
       const leg = newLeg('late');
-      const { identity } = await upstream.completeAuthorization(await authorize(upstream, leg), leg);
+      const { identity } = await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
       expect(identity.subject).toBe('carol');
     } finally {
       await late.close();

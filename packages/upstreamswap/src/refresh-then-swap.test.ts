@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryStorage, type Storage } from '@auth/storage';
+import {
+  type EchoBackend,
+  type Listening,
+  type MockUpstream,
+  startEchoBackend,
+  startMockUpstream,
+} from '@auth/test-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { protectedRoute } from './protected-route.js';
 import { identityFixture, RESOURCE_METADATA } from './test-support/identity-fixture.js';
-import { type MockUpstream, startMockUpstream } from './test-support/mock-upstream.js';
-import { type Running, startEchoBackend, startGateway } from './test-support/servers.js';
+import { startGateway } from './test-support/servers.js';
 import { createUpstreamSwap } from './upstream-swap.js';
 
 /**
@@ -15,9 +21,9 @@ describe('refresh on read, then swap, per route', () => {
   let storage: Storage;
   let corp: MockUpstream;
   let github: MockUpstream;
-  let backend: Running;
-  let corpRoute: Running;
-  let githubRoute: Running;
+  let backend: EchoBackend;
+  let corpRoute: Listening;
+  let githubRoute: Listening;
   let mint: (sessionId: string) => Promise<string>;
   let mintGithub: (sessionId: string) => Promise<string>;
   let jwt: string;
@@ -76,7 +82,7 @@ describe('refresh on read, then swap, per route', () => {
     await storage.storeUpstreamTokens(sessionId, 'github', { ...(await github.login()), expiresAt: expired });
   });
 
-  async function get(route: Running, token: string) {
+  async function get(route: Listening, token: string) {
     const response = await fetch(route.url, { headers: { authorization: `Bearer ${token}` } });
     return {
       status: response.status,

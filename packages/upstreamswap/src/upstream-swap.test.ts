@@ -1,10 +1,11 @@
 import type { Identity } from '@auth/identity';
 import { OptionsError } from '@auth/protocol';
 import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
+import { type EchoBackend, type Listening, startEchoBackend } from '@auth/test-kit';
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityFixture, RESOURCE_METADATA } from './test-support/identity-fixture.js';
-import { type Running, startEchoBackend, startGateway } from './test-support/servers.js';
+import { startGateway } from './test-support/servers.js';
 import { createUpstreamSwap } from './upstream-swap.js';
 import type { UpstreamSwapOptions } from './upstream-swap-options.js';
 import { UpstreamSwapOptionsError } from './upstream-swap-options-error.js';
@@ -25,8 +26,8 @@ interface Echo {
 
 describe('upstreamswap behind the real identity middleware, in front of a real proxy and echo backend', () => {
   let storage: Storage;
-  let backend: Running;
-  const gateways: Running[] = [];
+  let backend: EchoBackend;
+  const gateways: Listening[] = [];
   let fixture: Awaited<ReturnType<typeof identityFixture>>;
   let jwt: string;
   const logs: string[] = [];

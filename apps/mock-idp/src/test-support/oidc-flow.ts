@@ -1,6 +1,6 @@
+import { Browser, completeLogin } from '@auth/test-kit';
 import * as client from 'openid-client';
 import type { MockIdp } from '../index.js';
-import { TestBrowser } from './test-browser.js';
 
 export const TEST_REDIRECT = 'http://127.0.0.1:9/callback';
 
@@ -13,11 +13,11 @@ export async function oidcConfig(idp: MockIdp, clientSecret?: string): Promise<c
   return config;
 }
 
-/** One authorization request: the browser goes through the IdP and lands on the callback. */
+/** One authorization request with openid-client: the browser goes through the IdP and lands on the callback. */
 export async function authorizeOnce(
   config: client.Configuration,
   username?: string,
-  browser = new TestBrowser(),
+  browser = new Browser(),
 ) {
   const verifier = client.randomPKCECodeVerifier();
   const nonce = client.randomNonce();
@@ -30,7 +30,7 @@ export async function authorizeOnce(
     nonce,
     state,
   });
-  const callback = await browser.authorize(url, username);
+  const { callback } = await completeLogin(browser, url, username === undefined ? {} : { username });
   const checks = {
     pkceCodeVerifier: verifier,
     expectedNonce: nonce,

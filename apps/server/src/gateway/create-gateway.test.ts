@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { parseConfig } from '@auth/config';
+import { type EchoBackend, type Listening, listen, startEchoBackend } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EchoBackend, startEchoBackend } from '../demo/echo-backend.js';
 import { createLogger } from '../logging/create-logger.js';
 import { createGateway, type Gateway } from './create-gateway.js';
 
@@ -16,17 +14,15 @@ const capture = new Writable({
   },
 });
 
-let server: Server;
+let server: Listening;
 let backend: EchoBackend;
 let gateway: Gateway;
 let url: string;
 
 beforeAll(async () => {
   backend = await startEchoBackend({ name: 'corp-backend' });
-  server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listen(createServer());
+  url = server.url;
   const config = parseConfig({
     issuer: url,
     upstreams: [
@@ -39,12 +35,11 @@ beforeAll(async () => {
     logger: createLogger({ destination: capture }),
     warnOnMemoryStorage: false,
   });
-  server.on('request', gateway.app);
+  server.server.on('request', gateway.app);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
+  await server.close();
   await gateway.close();
   await backend.close();
 });

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { listen as listenOnLoopback } from '@auth/test-kit';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BackendPools, createBackendPools } from './backend-pools.js';
@@ -13,24 +13,17 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
+/** The test kit's `listen`, closed after each test, with the connections the server accepted. */
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{
   url: string;
   server: Server;
   sockets: Set<Socket>;
 }> {
-  const server = createServer(handler);
+  const running = await listenOnLoopback(handler);
   const sockets = new Set<Socket>();
-  server.on('connection', (socket) => sockets.add(socket));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanup.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
+  running.server.on('connection', (socket) => sockets.add(socket));
+  cleanup.push(running.close);
+  return { url: running.url, server: running.server, sockets };
 }
 
 async function gatewayTo(backend: string, config = defaults): Promise<{ url: string; pools: BackendPools }> {

@@ -1,19 +1,19 @@
 import type { Storage } from '@auth/storage';
+import {
+  Browser,
+  browse,
+  CLIENT_REDIRECT,
+  clientAuth,
+  insecure,
+  login,
+  refresh,
+  runChain,
+} from '@auth/test-kit';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browse } from './browser.js';
-import { CookieJar } from './cookie-jar.js';
-import {
-  CLIENT_REDIRECT,
-  expectErrorRedirect,
-  expectNoLeaks,
-  login,
-  registeredClient,
-  runChain,
-} from './flow.js';
+import { expectErrorRedirect, expectNoLeaks, registeredClient } from './flow.js';
 import { type Harness, type HarnessOptions, startHarness } from './gateway-harness.js';
-import { clientAuth, insecure, refresh } from './oauth-client.js';
 import { type RecordingStorage, recordSessions } from './recording-storage.js';
 
 /** Upstream token values of a session, for leak checks. */
@@ -132,16 +132,16 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
 
     it('remembers consent per browser and client', async () => {
       const fc = await registeredClient(h);
-      const jar = new CookieJar();
-      const first = await runChain(fc, {}, { jar });
+      const browser = new Browser();
+      const first = await runChain(fc, {}, { browser });
       expect(first.ride.consentShown).toBe(true);
-      const second = await runChain(fc, {}, { jar });
+      const second = await runChain(fc, {}, { browser });
       expect(second.ride.consentShown).toBe(false);
       expect(second.callback.searchParams.get('code')).toBeTypeOf('string');
-      const asked = await runChain(fc, { prompt: 'consent' }, { jar });
+      const asked = await runChain(fc, { prompt: 'consent' }, { browser });
       expect(asked.ride.consentShown).toBe(true);
       const other = await registeredClient(h);
-      const third = await runChain(other, {}, { jar });
+      const third = await runChain(other, {}, { browser });
       expect(third.ride.consentShown).toBe(true);
     });
 
@@ -210,7 +210,7 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
       const started = await runChain(fc, {}, { stopAt: `${corp.url}/authorize` });
       const before = tokenCalls();
       // ...and has the victim's browser (no cookies of that chain) finish the leg.
-      const victim = await browse(started.callback, { jar: new CookieJar(), stopAt: CLIENT_REDIRECT });
+      const victim = await browse(started.callback, { browser: new Browser(), stopAt: CLIENT_REDIRECT });
       expect(victim.final.searchParams.get('error')).toBe('access_denied');
       expect(victim.final.searchParams.get('state')).toBe(started.request.state);
       expect(victim.final.searchParams.get('code')).toBeNull();

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type GatewayConfig,
   type RouteConfig,
@@ -9,11 +7,10 @@ import {
   type StaticClientConfig,
   type UpstreamConfig,
 } from '@auth/config';
-import { type MockIdp, startMockIdp } from '@auth/mock-idp';
 import { createMemoryStorage, type Storage } from '@auth/storage';
+import { listen, type MockIdp, type RecordingLogger, recordingLogger, startMockIdp } from '@auth/test-kit';
 import express, { type Router } from 'express';
 import { type AuthorizationServer, createAuthorizationServer } from '../authorization-server.js';
-import { type CapturedLogger, captureLogger } from './capture-logger.js';
 
 export interface HarnessUpstream {
   name: string;
@@ -44,7 +41,7 @@ export interface Harness {
   config: GatewayConfig;
   storage: Storage;
   idps: Record<string, MockIdp>;
-  logs: CapturedLogger;
+  logs: RecordingLogger;
   /** Secrets configured in this run (IdP client secrets, static client secrets), for leak checks. */
   secrets: string[];
   resource(path: string): string;
@@ -65,14 +62,6 @@ function leakingLines(lines: readonly string[], secrets: readonly string[]): str
   );
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as AddressInfo).port;
-}
-
 /** Starts real mock IdPs and the authorization server on 127.0.0.1 (port 0), issuer = the real URL. */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let router: Router | undefined;
@@ -87,9 +76,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
   });
-  const server = createServer(app);
-  const port = await listen(server);
-  const issuer = `http://127.0.0.1:${port}`;
+  const server = await listen(app);
+  const issuer = server.url;
   const idps: Record<string, MockIdp> = {};
   const secrets: string[] = [];
   const upstreams: UpstreamConfig[] = [];
@@ -160,7 +148,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     };
     const storage =
       options.storage ?? createMemoryStorage(options.now === undefined ? {} : { now: options.now });
-    const logs = captureLogger();
+    const logs = recordingLogger();
     const as = await createAuthorizationServer({
       config,
       storage,
@@ -185,16 +173,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         ]);
         await as.close();
         await Promise.all(Object.values(idps).map((idp) => idp.close()));
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await server.close();
         if (options.storage === undefined) await storage.close();
         if (leaks.length > 0) throw new Error(`log lines hold secrets or tokens:\n${leaks.join('\n')}`);
       },
     };
   } catch (error) {
     await Promise.all(Object.values(idps).map((idp) => idp.close()));
-    server.closeAllConnections();
-    server.close();
+    await server.close();
     throw error;
   }
 }

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { silentLogger } from '@auth/protocol';
 import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
+import { type MockUpstream, startMockUpstream } from '@auth/test-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestUpstream, type TestUpstream } from '../test-support/upstream-session.js';
 import { needsRefresh, RefreshCoordinator } from './refresh-coordinator.js';
 
 describe('RefreshCoordinator: the cross-process side, with another "process" played by the test', () => {
-  let corp: TestUpstream;
+  let corp: MockUpstream;
   let storage: Storage;
   let sessionId: string;
   let stale: UpstreamTokens;
 
   beforeAll(async () => {
-    corp = await startTestUpstream('corp', 'oidc');
+    corp = await startMockUpstream('corp', 'oidc');
   });
   afterAll(async () => {
     await corp?.idp.close();

@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '@auth/test-kit';
 import express, { type RequestHandler } from 'express';
 
 /** An express app on 127.0.0.1:0 running `handlers` then echoing `req.identity` (without the raw token). */
@@ -13,16 +12,6 @@ export async function startApp(
       identity === undefined ? null : { ...identity, token: identity.token.length > 0 ? '<present>' : '' },
     );
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const server = await listen(app);
+  return { url: `${server.url}/mcp`, close: server.close };
 }

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '@auth/test-kit';
 import type { JSONWebKeySet } from 'jose';
 
 /** A real loopback HTTP server publishing a mutable JWKS, counting fetches. */
@@ -16,7 +15,7 @@ export async function startJwksServer(initial: JSONWebKeySet): Promise<TestJwksS
   let jwks = initial;
   let count = 0;
   let failure = 0;
-  const server: Server = createServer((req, res) => {
+  const server = await listen((req, res) => {
     if (req.url !== '/.well-known/jwks.json') {
       res.writeHead(404).end();
       return;
@@ -28,10 +27,8 @@ export async function startJwksServer(initial: JSONWebKeySet): Promise<TestJwksS
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: new URL(`http://127.0.0.1:${port}/.well-known/jwks.json`),
+    url: new URL(`${server.url}/.well-known/jwks.json`),
     setKeys(next) {
       jwks = next;
     },
@@ -39,10 +36,6 @@ export async function startJwksServer(initial: JSONWebKeySet): Promise<TestJwksS
       failure = status;
     },
     fetchCount: () => count,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: server.close,
   };
 }

@@ -1,6 +1,7 @@
+import { freePort } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, startHttpServer } from '../test-support/http-server.js';
-import { rejectionOf } from '../test-support/legs.js';
+import { startHttpServer } from '../test-support/http-server.js';
+import { rejectionOf } from '../test-support/rejection-of.js';
 import { UpstreamError } from '../upstream-error.js';
 import { createBoundedFetch } from './bounded-fetch.js';
 
@@ -87,7 +88,7 @@ describe('createBoundedFetch', () => {
   });
 
   it('reports a closed port as ERR_UPSTREAM_NETWORK, keeping the system error code and no query string', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = (await rejectionOf(
       bounded()(`http://127.0.0.1:${port}/token?secret=value`, { method: 'POST', body: 'x=1' }),
     )) as UpstreamError;

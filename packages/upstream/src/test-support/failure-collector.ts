@@ -1,8 +1,8 @@
 import type { Logger } from '@auth/protocol';
+import { recordingLogger } from '@auth/test-kit';
 import { expect } from 'vitest';
 import { UpstreamError } from '../upstream-error.js';
-import { rejectionOf } from './legs.js';
-import { recordingLogger } from './recording-logger.js';
+import { rejectionOf } from './rejection-of.js';
 
 /**
  * Collects every `UpstreamError` and log line of a test file, so a final test can prove

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 
+/** oauth4webapi talks plain http to the loopback servers of the tests. */
 export const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 /** RFC 8414 discovery with oauth4webapi (checks `issuer`). */
@@ -26,6 +27,7 @@ export async function register(
   return { ...client, id_token_signed_response_alg: idTokenAlg } as oauth.Client & { client_secret?: string };
 }
 
+/** An authorization request URL and the values the client keeps to check its answer. */
 export interface AuthorizationRequest {
   url: URL;
   state: string;
@@ -34,7 +36,7 @@ export interface AuthorizationRequest {
   redirectUri: string;
 }
 
-/** Builds an authorization request with PKCE S256, state and nonce. */
+/** Builds an authorization request with PKCE S256 (RFC 7636), state and nonce; `params` override or add. */
 export async function authorizationRequest(
   as: oauth.AuthorizationServer,
   client: oauth.Client,
@@ -59,6 +61,7 @@ export async function authorizationRequest(
   return { url, state, verifier, nonce, redirectUri };
 }
 
+/** The client authentication its registration chose (RFC 7591 `token_endpoint_auth_method`). */
 export function clientAuth(client: oauth.Client & { client_secret?: string }): oauth.ClientAuth {
   if (client.token_endpoint_auth_method === 'client_secret_post')
     return oauth.ClientSecretPost(client.client_secret!);
@@ -93,6 +96,7 @@ export async function redeem(
   );
 }
 
+/** A refresh-token grant (RFC 6749 §6); the raw response, for tests of its errors. */
 export async function refresh(
   as: oauth.AuthorizationServer,
   client: oauth.Client & { client_secret?: string },

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import { listen } from './listen.js';
 
 /** What the echo backend saw of one request. */
 export interface EchoedRequest {
@@ -8,6 +7,8 @@ export interface EchoedRequest {
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The header lines exactly as received (name, value, name, value, …). */
+  rawHeaders: string[];
   body: string;
 }
 
@@ -20,15 +21,16 @@ export interface EchoBackend {
 }
 
 /**
- * A stand-in MCP backend for the demo and the end-to-end tests: it answers every
- * request with a JSON echo of what it received (method, path, headers, body), and
- * `GET …/sse` with `count` server-sent events `intervalMs` apart.
+ * A stand-in MCP backend for the demo and the tests: it answers every request with a
+ * JSON echo of what it received (method, path, headers, raw header lines, body); a path
+ * ending in `/sse` with `count` server-sent events `interval_ms` apart, one ending in
+ * `/slow` after `ms` milliseconds. Port 0 (a free one) unless given.
  */
 export async function startEchoBackend(
   options: { name: string; port?: number; host?: string; sseIntervalMs?: number } = { name: 'echo' },
 ): Promise<EchoBackend> {
   const received: EchoedRequest[] = [];
-  const server: Server = createServer(async (req: IncomingMessage, res) => {
+  const server = createServer(async (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://backend');
@@ -37,6 +39,7 @@ export async function startEchoBackend(
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       headers: req.headers,
+      rawHeaders: req.rawHeaders,
       body: Buffer.concat(chunks).toString('utf8'),
     };
     received.push(echoed);
@@ -62,16 +65,9 @@ export async function startEchoBackend(
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(echoed));
   });
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listen(server, {
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
+  return { url, received, close };
 }

@@ -2,11 +2,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@auth/config';
 import { startMockIdp } from '@auth/mock-idp';
-import { createGateway } from '../gateway/create-gateway.js';
-import { shutdownGracefully } from '../gateway/graceful-shutdown.js';
-import { createLogger } from '../logging/create-logger.js';
+import { createGateway, createLogger, shutdownGracefully } from '@auth/server';
+import { startEchoBackend } from '@auth/test-kit/echo-backend';
 import { startDemoClient } from './demo-client.js';
-import { startEchoBackend } from './echo-backend.js';
 
 /** The demo's fixed loopback ports, matching `examples/two-upstreams.yaml`. */
 const PORTS = {
@@ -26,23 +24,18 @@ const DEMO_SECRETS = { CORP_CLIENT_SECRET: 'demo-corp-secret', GITHUB_CLIENT_SEC
  */
 export async function startDemo(): Promise<() => Promise<void>> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
-  const configPath = fileURLToPath(new URL('../../../../examples/two-upstreams.yaml', import.meta.url));
+  const configPath = fileURLToPath(new URL('../../../examples/two-upstreams.yaml', import.meta.url));
   const config = await loadConfig(configPath, { env: { ...DEMO_SECRETS, ...process.env } });
-  const gatewayCallback = (name: string) => `${config.issuer}/oauth/callback/${name}`;
-  const corp = await startMockIdp({
-    mode: 'oidc',
-    port: PORTS.corp,
-    clientId: 'gateway',
-    clientSecret: DEMO_SECRETS.CORP_CLIENT_SECRET,
-    redirectUris: [gatewayCallback('corp')],
-  });
-  const github = await startMockIdp({
-    mode: 'oauth2',
-    port: PORTS.github,
-    clientId: 'gateway',
-    clientSecret: DEMO_SECRETS.GITHUB_CLIENT_SECRET,
-    redirectUris: [gatewayCallback('github')],
-  });
+  const startIdp = (name: 'corp' | 'github', mode: 'oidc' | 'oauth2', clientSecret: string) =>
+    startMockIdp({
+      mode,
+      port: PORTS[name],
+      clientId: 'gateway',
+      clientSecret,
+      redirectUris: [`${config.issuer}/oauth/callback/${name}`],
+    });
+  const corp = await startIdp('corp', 'oidc', DEMO_SECRETS.CORP_CLIENT_SECRET);
+  const github = await startIdp('github', 'oauth2', DEMO_SECRETS.GITHUB_CLIENT_SECRET);
   const corpBackend = await startEchoBackend({ name: 'corp-backend', port: PORTS.corpBackend });
   const githubBackend = await startEchoBackend({ name: 'github-backend', port: PORTS.githubBackend });
   const gateway = await createGateway({ config, logger, warnOnMemoryStorage: false });
