@@ -36,6 +36,7 @@ export interface BenchSettings {
   timeoutSeconds: number;
   /** `BENCH_RUN_ID` [random]: put in every child's environment as BENCH_RUN_ID, so tools can check none is left. */
   runId: string;
+  // `BENCH_PROFILE` [unset]: a folder; the gateways and bench servers write CPU profiles there (see systems.ts).
   /** `BENCH_KEEP_LOGS` [0]: `1` keeps the processes' logs and configs (always kept on failure). */
   keepLogs: boolean;
 }

@@ -26,6 +26,15 @@ export function assertBuilt(): void {
 }
 
 /**
+ * `BENCH_PROFILE=<dir>`: the gateways and the bench's servers run with `--cpu-prof` into that
+ * folder (one `.cpuprofile` per process, written when it stops), to see where the time goes.
+ */
+function profileArgs(): string[] {
+  const dir = process.env['BENCH_PROFILE'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/**
  * Starts one of bench/servers/*.ts in its own process. Without the `dev-source` condition, so
  * `@auth/*` packages load from their build, as an installed package would.
  */
@@ -38,7 +47,7 @@ export function startBenchServer(
   return group.start({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, 'bench/servers', script), ...args],
+    args: [...profileArgs(), '--import', 'tsx', join(ROOT, 'bench/servers', script), ...args],
     ready: /listening on (\S+)/,
   });
 }
@@ -103,7 +112,7 @@ export async function startGateway(
       const running = await group.start({
         name: options.name,
         command: process.execPath,
-        args: [GATEWAY_CLI, 'serve', '--config', file, '--log-level', options.logLevel],
+        args: [...profileArgs(), GATEWAY_CLI, 'serve', '--config', file, '--log-level', options.logLevel],
         env,
         ready: /auth-server listening on (\S+)/,
       });
