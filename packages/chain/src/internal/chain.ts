@@ -1,5 +1,5 @@
 import type { UpstreamConfig } from '@auth/config';
-import type { ClientAuthorizationRequest, PendingAuthorization, UpstreamTokens } from '@auth/storage';
+import type { ClientAuthorizationRequest, PendingLeg, UpstreamTokens } from '@auth/storage';
 import { type UpstreamClient, UpstreamError, type UpstreamLegParameters } from '@auth/upstream';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../oauth-error.js';
@@ -79,9 +79,9 @@ export async function continueChain(
       return;
     }
     const now = ctx.now();
-    const pending: PendingAuthorization = {
+    const pending: PendingLeg = {
       id: leg.state,
-      kind: 'upstream',
+      kind: 'leg',
       sessionId: state.sessionId,
       providerName: name,
       codeVerifier: leg.codeVerifier,
@@ -146,7 +146,7 @@ export async function failChain(
 /** Handles `/oauth/callback/:upstream` for a consumed pending leg. */
 export async function completeLeg(
   ctx: ServerContext,
-  pending: PendingAuthorization,
+  pending: PendingLeg,
   pathProvider: string,
   req: Request,
   res: Response,
@@ -167,7 +167,7 @@ export async function completeLeg(
       new OAuthError('access_denied', 'the sign-in response came back on the wrong path', {
         detail: `callback on ${
           ctx.upstreams.some((u) => u.config.name === pathProvider) ? pathProvider : 'an unknown provider'
-        } for a leg of ${pending.providerName ?? '?'}`,
+        } for a leg of ${pending.providerName}`,
       }),
       res,
       pending.providerName,
@@ -187,7 +187,7 @@ export async function completeLeg(
     return;
   }
   const name = upstream.config.name;
-  const leg = legParameters(ctx, name, pending.id, pending.codeVerifier ?? '', pending.nonce ?? '');
+  const leg = legParameters(ctx, name, pending.id, pending.codeVerifier, pending.nonce);
   const callbackUrl = new URL(leg.redirectUri);
   const original = req.originalUrl ?? req.url;
   const queryIndex = original.indexOf('?');

@@ -7,6 +7,7 @@ import {
   clientFixture,
   codeRecordFixture,
   grantFixture,
+  pendingConsentFixture,
   pendingFixture,
   randomToken,
   refreshTokenFixture,
@@ -232,6 +233,25 @@ export function runStorageContract(
         await invalid(storage.consumePendingAuthorization(''));
         await invalid(storage.savePendingAuthorization(pendingFixture({ id: '' })));
         await invalid(storage.savePendingAuthorization(pendingFixture({ sessionId: '' })));
+      });
+
+      it('keep each kind whole: a consent with its CSRF token, a leg with its session and PKCE values', async () => {
+        const storage = await fresh();
+        const consent = pendingConsentFixture();
+        const leg = pendingFixture({ userId: 'user-1', authTime: Date.now(), skippedProviders: ['extra'] });
+        await storage.savePendingAuthorization(consent);
+        await storage.savePendingAuthorization(leg);
+        expect(await storage.consumePendingAuthorization(consent.id)).toEqual(consent);
+        expect(await storage.consumePendingAuthorization(leg.id)).toEqual(leg);
+        await invalid(storage.savePendingAuthorization(pendingConsentFixture({ csrfToken: '' })));
+        await invalid(
+          storage.savePendingAuthorization({ ...pendingConsentFixture(), kind: 'other' } as never),
+        );
+        await invalid(storage.savePendingAuthorization(pendingFixture({ providerName: '' })));
+        await invalid(storage.savePendingAuthorization(pendingFixture({ codeVerifier: '' })));
+        await invalid(storage.savePendingAuthorization(pendingFixture({ nonce: '' })));
+        const { sessionId: _sessionId, ...withoutSession } = pendingFixture();
+        await invalid(storage.savePendingAuthorization(withoutSession as never));
       });
 
       it(`give exactly one winner among ${concurrency} concurrent consumers`, async () => {

@@ -136,11 +136,9 @@ export function authorizeHandler(ctx: ServerContext) {
     await ctx.storage.savePendingAuthorization({
       id: interactionId,
       kind: 'consent',
-      // Rule 4: the session id comes from the server; a placeholder until the chain starts.
-      sessionId: randomToken(),
+      // Rule 4: no session yet; the server generates its id when the chain starts after consent.
       csrfToken,
       request,
-      skippedProviders: [],
       createdAt: now,
       expiresAt: now + ctx.pendingLifetime * 1000,
     });
