@@ -9,6 +9,7 @@ import { clientRedirectUrl, errorRedirectUrl } from './client-redirect.js';
 import { endpoint, type ServerContext } from './context.js';
 import { randomToken } from './crypto.js';
 import { resolveUser } from './resolve-user.js';
+import { chainSessionEnd } from './session-lifetime.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Where a chain stands between two legs (SPEC §6). */
@@ -211,16 +212,13 @@ export async function completeLeg(
   try {
     const userId = await resolveUser(ctx, state.userId, name, result.identity);
     const now = ctx.now();
-    // Until the code is redeemed the entry lives only as long as the chain can still finish,
-    // so an abandoned chain leaves nothing behind; redemption extends it to the grant's end.
-    const chainEnd = now + (ctx.pendingLifetime + ctx.config.tokenLifetimes.authorizationCode) * 1000;
     const tokens: UpstreamTokens = {
       accessToken: result.tokens.accessToken,
       tokenType: result.tokens.tokenType,
       userId,
       upstreamSubject: result.identity.subject,
       clientId: state.request.clientId,
-      sessionExpiresAt: chainEnd,
+      sessionExpiresAt: chainSessionEnd(ctx, now),
       obtainedAt: now,
       ...(result.tokens.refreshToken === undefined ? {} : { refreshToken: result.tokens.refreshToken }),
       ...(result.tokens.idToken === undefined ? {} : { idToken: result.tokens.idToken }),

@@ -51,6 +51,27 @@ export function createMemoryUpstreamTokenStore(ctx: MemoryContext): UpstreamToke
       return true;
     },
 
+    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt) {
+      ctx.beforeWrite();
+      let remaining = 0;
+      for (const providerName of [...(sessionIndex.get(sessionId) ?? [])]) {
+        const key = upstreamKey(sessionId, providerName);
+        const entry = upstream.get(key);
+        if (entry === undefined) continue;
+        // A new frozen record: one handed out earlier is never changed under its reader.
+        const tokens = Object.freeze({ ...entry.tokens, sessionExpiresAt });
+        const evictAt = upstreamEvictionTime(tokens) as number;
+        if (evictAt <= ctx.now()) {
+          upstream.delete(key);
+          unindex(sessionId, providerName);
+          continue;
+        }
+        upstream.set(key, { sessionId, providerName, tokens }, evictAt);
+        remaining++;
+      }
+      return remaining;
+    },
+
     async getUpstreamTokens(sessionId, providerName) {
       const entry = upstream.get(upstreamKey(sessionId, providerName));
       return entry === undefined ? undefined : entry.tokens;

@@ -2,6 +2,7 @@ import type { UpstreamTokenStore, UpstreamTokens } from '../../ports/upstream-to
 import { upstreamEvictionTime } from '../upstream-tokens.js';
 import type { RedisContext } from './redis-context.js';
 import type { RedisScript } from './redis-script.js';
+import { decodeUpstreamTokens, encodeUpstreamTokens } from './upstream-envelope.js';
 
 /**
  * Body of the upstream store: KEYS token, session index; ARGV provider, record, ttl ms
@@ -84,11 +85,56 @@ return 1`,
 };
 
 /**
+ * KEYS: session index. ARGV: token key prefix, the new session end (epoch ms, decimal), now (epoch
+ * ms). Sets the session end in the envelope of every entry (`upstream-envelope.ts`) and its TTL to
+ * `max(expiresAt, session end)`, deleting an entry already past it; the index is extended, never
+ * shortened. Returns how many entries remain.
+ */
+const SET_SESSION_EXPIRY: RedisScript = {
+  name: 'authStorageSetUpstreamSessionExpiry',
+  numberOfKeys: 1,
+  lua: `
+local finish = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local remaining = 0
+local longest = 0
+for _, p in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local key = ARGV[1] .. p
+  local v = redis.call('GET', key)
+  local e, at
+  if v then e, at = string.match(v, '^t1:([^:]*):[^:]*:()') end
+  if at then
+    local evict = finish
+    if e ~= '' then evict = math.max(tonumber(e), finish) end
+    local ttl = math.ceil(evict - now)
+    if ttl <= 0 then
+      redis.call('DEL', key)
+      redis.call('SREM', KEYS[1], p)
+    else
+      redis.call('SET', key, 't1:' .. e .. ':' .. ARGV[2] .. ':' .. string.sub(v, at), 'PX', ttl)
+      remaining = remaining + 1
+      if ttl > longest then longest = ttl end
+    end
+  end
+end
+local before = redis.call('PTTL', KEYS[1])
+if remaining > 0 and before >= 0 and before < longest then redis.call('PEXPIRE', KEYS[1], longest) end
+return remaining`,
+};
+
+/**
  * Upstream tokens on Redis: one key per `(session, provider)` and a per-session index set,
  * all under the session's hash tag `{<sid>}`, so every script is one cluster slot.
  */
 export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenStore {
-  ctx.defineScripts(STORE_UPSTREAM, REPLACE_UPSTREAM, GET_ALL_UPSTREAM, DELETE_ALL_UPSTREAM, DELETE_UPSTREAM);
+  ctx.defineScripts(
+    STORE_UPSTREAM,
+    REPLACE_UPSTREAM,
+    GET_ALL_UPSTREAM,
+    DELETE_ALL_UPSTREAM,
+    DELETE_UPSTREAM,
+    SET_SESSION_EXPIRY,
+  );
   const { client, keys, codec } = ctx;
   const aad = (sessionId: string, providerName: string): string =>
     JSON.stringify(['upstream', sessionId, providerName]);
@@ -99,7 +145,7 @@ export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenS
       keys.upstream(sessionId, providerName),
       keys.upstreamIndex(sessionId),
       providerName,
-      codec.encode(tokens, aad(sessionId, providerName)),
+      encodeUpstreamTokens(codec, tokens, aad(sessionId, providerName)),
       evictAt === undefined ? -1 : ctx.ttlUntil(evictAt),
     ];
   };
@@ -114,12 +160,23 @@ export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenS
       return Number(reply) !== -1;
     },
 
+    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt) {
+      const reply = await ctx.script(
+        SET_SESSION_EXPIRY,
+        keys.upstreamIndex(sessionId),
+        keys.upstreamPrefix(sessionId),
+        String(sessionExpiresAt),
+        ctx.now(),
+      );
+      return Number(reply);
+    },
+
     async getUpstreamTokens(sessionId, providerName) {
       const reply = await ctx.run('getUpstreamTokens', () =>
         client.get(keys.upstream(sessionId, providerName)),
       );
       return typeof reply === 'string'
-        ? codec.decode<UpstreamTokens>(reply, aad(sessionId, providerName))
+        ? decodeUpstreamTokens(codec, reply, aad(sessionId, providerName))
         : undefined;
     },
 
@@ -135,7 +192,7 @@ export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenS
         const providerName = reply[index];
         const stored = reply[index + 1];
         if (typeof providerName !== 'string' || typeof stored !== 'string') continue;
-        result[providerName] = codec.decode<UpstreamTokens>(stored, aad(sessionId, providerName));
+        result[providerName] = decodeUpstreamTokens(codec, stored, aad(sessionId, providerName));
       }
       return result;
     },
