@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayConfig } from '@auth/config';
 import { createMemoryStorage } from '@auth/storage';
 import { grantFixture, upstreamTokensFixture } from '@auth/storage/testing';
 import { describe, expect, it } from 'vitest';
 import { chainSessionEnd, extendSessionToGrant, grantEnd } from './session-lifetime.js';
 
-const tokenLifetimes = { accessToken: 3600, refreshToken: 7 * 86_400, authorizationCode: 60 };
-const ctx = { config: { tokenLifetimes } as GatewayConfig, pendingLifetime: 600 };
+const ctx = {
+  lifetimes: { accessToken: 3600, refreshToken: 7 * 86_400, authorizationCode: 60 },
+  pendingLifetime: 600,
+};
 
 describe('the session lifetime', () => {
   it('lasts while the chain can still finish: one pending step, then the code', () => {

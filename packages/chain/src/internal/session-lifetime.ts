@@ -11,17 +11,16 @@ import type { ServerContext } from './context.js';
  *   provider's tokens are extended to the grant's end in one atomic storage operation.
  */
 
-type LifetimeContext = Pick<ServerContext, 'config' | 'pendingLifetime'>;
+type LifetimeContext = Pick<ServerContext, 'lifetimes' | 'pendingLifetime'>;
 
 /** When a session whose chain is still running ends, for upstream tokens obtained at `now` (epoch ms). */
 export function chainSessionEnd(ctx: LifetimeContext, now: number): number {
-  return now + (ctx.pendingLifetime + ctx.config.tokenLifetimes.authorizationCode) * 1000;
+  return now + (ctx.pendingLifetime + ctx.lifetimes.authorizationCode) * 1000;
 }
 
 /** When the grant a code redemption creates at `now` ends (epoch ms); its session ends with it. */
 export function grantEnd(ctx: LifetimeContext, now: number, withRefreshToken: boolean): number {
-  const lifetimes = ctx.config.tokenLifetimes;
-  return now + (withRefreshToken ? lifetimes.refreshToken : lifetimes.accessToken) * 1000;
+  return now + (withRefreshToken ? ctx.lifetimes.refreshToken : ctx.lifetimes.accessToken) * 1000;
 }
 
 /** The session's upstream tokens now live as long as the grant (they lived as long as the chain). */

@@ -112,7 +112,7 @@ export function authorizeHandler(ctx: ServerContext) {
       const validated = validateRequest(
         ctx,
         params,
-        allowedScopes(client, ctx.config.scopesSupported),
+        allowedScopes(client, ctx.scopesSupported),
         client.responseTypes,
       );
       prompt = parsePrompt(params);
@@ -147,7 +147,7 @@ export function authorizeHandler(ctx: ServerContext) {
       clientName: client.clientName ?? client.clientId,
       redirectHost: new URL(redirectUri).host,
       scopes: request.scope,
-      upstreams: ctx.upstreams.map((u) => ({ name: u.config.name, optional: u.config.optional })),
+      upstreams: ctx.upstreams.map((u) => ({ name: u.name, optional: u.optional })),
       action: endpoint(ctx, '/oauth/consent'),
       interactionId,
       csrfToken,
