@@ -1,31 +1,36 @@
-import { type GatewayConfig, Secret } from '@auth/config';
 import { OptionsError } from '@auth/protocol';
 import { createMemoryStorage } from '@auth/storage';
+import { createUpstreamClient } from '@auth/upstream';
 import { describe, expect, it } from 'vitest';
 import { createAuthorizationServer } from './authorization-server.js';
+import type { AuthorizationServerOptions, ChainUpstream } from './authorization-server-options.js';
 import { startHarness } from './test-support/gateway-harness.js';
 
-const config = (overrides: Partial<GatewayConfig> = {}): GatewayConfig => ({
-  issuer: 'http://127.0.0.1:8080',
-  signingKeys: [],
-  tokenLifetimes: { accessToken: 3600, refreshToken: 86400, authorizationCode: 60 },
-  scopesSupported: ['openid'],
-  storage: { type: 'memory' },
-  registration: { enabled: true },
-  proxy: { connectTimeout: 10, responseTimeout: 120, idleTimeout: 4, maxConnections: 128 },
-  clients: [],
-  upstreams: [
+const upstream = (name = 'corp'): ChainUpstream => ({
+  client: createUpstreamClient(
     {
-      name: 'corp',
+      name,
       type: 'oidc',
       issuer: 'http://127.0.0.1:9001',
       clientId: 'gw',
-      clientSecret: new Secret('upstream-secret'),
+      clientSecret: 'upstream-secret',
       scopes: ['openid'],
-      optional: false,
     },
-  ],
-  routes: [],
+    { allowInsecureHttp: true },
+  ),
+  optional: false,
+});
+
+const options = (overrides: Partial<AuthorizationServerOptions> = {}): AuthorizationServerOptions => ({
+  issuer: 'http://127.0.0.1:8080',
+  upstreams: [upstream()],
+  audiences: [],
+  lifetimes: { accessToken: 3600, refreshToken: 86400, authorizationCode: 60 },
+  signingKeys: [],
+  scopesSupported: ['openid'],
+  registration: { enabled: true },
+  clients: [],
+  storage: createMemoryStorage(),
   ...overrides,
 });
 
@@ -36,70 +41,72 @@ describe('createAuthorizationServer options', () => {
     ['https://gateway.example.com?x=1', 'ERR_CHAIN_INVALID_ISSUER'],
     ['not a url', 'ERR_CHAIN_INVALID_ISSUER'],
   ])('refuses the issuer %s', async (issuer, code) => {
-    const refused = createAuthorizationServer({ config: config({ issuer }), storage: createMemoryStorage() });
+    const refused = createAuthorizationServer(options({ issuer }));
     await expect(refused).rejects.toMatchObject({ name: 'ChainOptionsError', code });
     await expect(refused).rejects.toBeInstanceOf(OptionsError);
   });
 
   it('refuses no upstream, a missing upstream client and a bad timeout', async () => {
-    const storage = createMemoryStorage();
-    await expect(
-      createAuthorizationServer({ config: config({ upstreams: [] }), storage }),
-    ).rejects.toMatchObject({
+    await expect(createAuthorizationServer(options({ upstreams: [] }))).rejects.toMatchObject({
       code: 'ERR_CHAIN_NO_UPSTREAM',
     });
     await expect(
-      createAuthorizationServer({ config: config(), storage, upstreamClients: [] }),
+      createAuthorizationServer(options({ upstreams: [{ optional: false } as ChainUpstream] })),
     ).rejects.toMatchObject({
       code: 'ERR_CHAIN_UPSTREAM_MISMATCH',
     });
-    await expect(
-      createAuthorizationServer({ config: config(), storage, upstreamTimeoutMs: 0 }),
-    ).rejects.toMatchObject({
+    await expect(createAuthorizationServer(options({ upstreamTimeoutMs: 0 }))).rejects.toMatchObject({
       code: 'ERR_CHAIN_INVALID_OPTION',
     });
+  });
+
+  it('refuses two upstreams of one name (their callback paths would collide)', async () => {
+    await expect(
+      createAuthorizationServer(options({ upstreams: [upstream('corp'), upstream('corp')] })),
+    ).rejects.toMatchObject({ name: 'ChainOptionsError', code: 'ERR_CHAIN_UPSTREAM_MISMATCH' });
+  });
+
+  it('refuses lifetimes, audiences and scopes that cannot work', async () => {
+    for (const bad of [
+      { lifetimes: { accessToken: 0, refreshToken: 86400, authorizationCode: 60 } },
+      { lifetimes: { accessToken: 3600, refreshToken: 1.5, authorizationCode: 60 } },
+      { lifetimes: undefined as never },
+      { audiences: 'http://127.0.0.1:8080/mcp' as never },
+      { scopesSupported: [1] as never },
+    ]) {
+      await expect(createAuthorizationServer(options(bad))).rejects.toMatchObject({
+        name: 'ChainOptionsError',
+        code: 'ERR_CHAIN_INVALID_OPTION',
+      });
+    }
   });
 
   it('refuses a cookie secret too short to keep the consent and browser-binding cookies unforgeable', async () => {
     for (const cookieSecret of [new Uint8Array(0), new Uint8Array(16).fill(7)]) {
-      await expect(
-        createAuthorizationServer({ config: config(), storage: createMemoryStorage(), cookieSecret }),
-      ).rejects.toMatchObject({ name: 'ChainOptionsError', code: 'ERR_CHAIN_INVALID_OPTION' });
+      await expect(createAuthorizationServer(options({ cookieSecret }))).rejects.toMatchObject({
+        name: 'ChainOptionsError',
+        code: 'ERR_CHAIN_INVALID_OPTION',
+      });
     }
-    const as = await createAuthorizationServer({
-      config: config(),
-      storage: createMemoryStorage(),
-      cookieSecret: new Uint8Array(32).fill(7),
-    });
+    const as = await createAuthorizationServer(options({ cookieSecret: new Uint8Array(32).fill(7) }));
     await as.close();
-  });
-
-  it('reports an unusable upstream at start', async () => {
-    const bad = config();
-    bad.upstreams = [{ ...bad.upstreams[0]!, type: 'oidc', issuer: 'http://idp.example.com' }];
-    await expect(
-      createAuthorizationServer({ config: bad, storage: createMemoryStorage() }),
-    ).rejects.toMatchObject({
-      name: 'ChainOptionsError',
-      code: 'ERR_CHAIN_INVALID_OPTION',
-    });
   });
 
   it('saves static clients at start with the secret hashed, and publishes the ephemeral key', async () => {
     const storage = createMemoryStorage();
-    const as = await createAuthorizationServer({
-      config: config({
+    const as = await createAuthorizationServer(
+      options({
         clients: [
           {
             clientId: 'demo',
-            clientSecret: new Secret('demo-secret-value'),
+            clientSecret: 'demo-secret-value',
             redirectUris: ['http://127.0.0.1:8090/callback'],
             trusted: true,
           },
         ],
+        storage,
       }),
-      storage,
-    });
+    );
     const client = await storage.getClient('demo');
     expect(client).toMatchObject({
       trusted: true,
@@ -131,14 +138,5 @@ describe('logging of malformed input', () => {
     } finally {
       await h.close();
     }
-  });
-});
-
-describe('createAuthorizationServer upstreamClients', () => {
-  it('exposes the default client built for each configured upstream, by name', async () => {
-    const server = await createAuthorizationServer({ config: config(), storage: createMemoryStorage() });
-    expect(Object.keys(server.upstreamClients)).toEqual(['corp']);
-    expect(server.upstreamClients['corp']).toMatchObject({ name: 'corp', type: 'oidc' });
-    await server.close();
   });
 });

@@ -1,7 +1,5 @@
-import type { GatewayConfig, UpstreamConfig } from '@auth/config';
-import { issuerProblem, type Logger, OptionsError, silentLogger } from '@auth/protocol';
-import type { Storage } from '@auth/storage';
-import { createUpstreamClient, DEFAULT_UPSTREAM_TIMEOUT_MS, type UpstreamClient } from '@auth/upstream';
+import { issuerProblem, type Logger, silentLogger } from '@auth/protocol';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '@auth/upstream';
 import express, {
   type NextFunction,
   type Request,
@@ -10,12 +8,12 @@ import express, {
   Router,
 } from 'express';
 import type { JWK } from 'jose';
+import type { AuthorizationServerOptions, ChainUpstream } from './authorization-server-options.js';
 import { ChainOptionsError } from './chain-options-error.js';
-import type { ServerContext } from './internal/context.js';
+import type { ServerContext, Upstream } from './internal/context.js';
 import { errorHandler, toOAuthError } from './internal/error-handler.js';
 import { sendErrorPage } from './internal/html.js';
 import { logRoute } from './internal/log-route.js';
-import { isLoopbackUrl } from './internal/redirect-uri.js';
 import { authorizeHandler } from './internal/routes/authorize.js';
 import { callbackHandler } from './internal/routes/callback.js';
 import { consentHandler } from './internal/routes/consent.js';
@@ -30,27 +28,6 @@ import { saveStaticClients } from './internal/static-clients.js';
 import { createTokenIssuer } from './internal/token-issuer.js';
 import { OAuthError } from './oauth-error.js';
 
-/** Options of {@link createAuthorizationServer}. */
-export interface AuthorizationServerOptions {
-  config: GatewayConfig;
-  storage: Storage;
-  /** pino-compatible; default silent. Token values are never logged. */
-  logger?: Logger;
-  /** Clock (epoch ms); default `Date.now`. */
-  now?: () => number;
-  /** `fetch` used by the default upstream clients. */
-  fetch?: typeof fetch;
-  /** One client per configured upstream, same names; default `createUpstreamClient` per `config.upstreams`. */
-  upstreamClients?: UpstreamClient[];
-  /** Bound on every upstream call; default 10 s. */
-  upstreamTimeoutMs?: number;
-  /**
-   * HMAC key (at least 32 bytes) of the consent cookies. Default: derived (HKDF) from the signing key, so
-   * replicas sharing the key agree; ephemeral when the signing key is.
-   */
-  cookieSecret?: Uint8Array;
-}
-
 /** A running authorization server. */
 export interface AuthorizationServer {
   /** Mount at the issuer's path (the root for `http://127.0.0.1:8080`). */
@@ -60,11 +37,6 @@ export interface AuthorizationServer {
   jwks(): { keys: JWK[] };
   /** The RFC 8414 metadata document. */
   metadata(): Record<string, unknown>;
-  /**
-   * The client of each upstream, by name (the ones passed in, or the defaults built from the
-   * config), so the gateway's identity middleware refreshes through the same clients.
-   */
-  readonly upstreamClients: Readonly<Record<string, UpstreamClient>>;
   close(): Promise<void>;
 }
 
@@ -80,45 +52,47 @@ function checkIssuer(issuer: string): URL {
   return new URL(issuer);
 }
 
-function defaultClient(
-  upstream: UpstreamConfig,
-  options: AuthorizationServerOptions,
-  timeoutMs: number,
-  logger: Logger,
-) {
-  const base = {
-    name: upstream.name,
-    clientId: upstream.clientId,
-    scopes: upstream.scopes,
-    ...(upstream.clientSecret === undefined ? {} : { clientSecret: upstream.clientSecret.reveal() }),
-  };
-  const urls =
-    upstream.type === 'oidc'
-      ? [upstream.issuer]
-      : [upstream.authorizationEndpoint, upstream.tokenEndpoint, upstream.userinfo.endpoint];
-  // Plain http only for loopback upstreams (tests, the demo); never switched on for https ones.
-  const parsed = urls.map((value) => new URL(value));
-  const allowInsecureHttp =
-    parsed.some((url) => url.protocol === 'http:') &&
-    parsed.every((url) => url.protocol === 'https:' || isLoopbackUrl(url));
-  return createUpstreamClient(
-    upstream.type === 'oidc'
-      ? { ...base, type: 'oidc', issuer: upstream.issuer }
-      : {
-          ...base,
-          type: 'oauth2',
-          authorizationEndpoint: upstream.authorizationEndpoint,
-          tokenEndpoint: upstream.tokenEndpoint,
-          userinfo: upstream.userinfo,
-        },
-    {
-      timeoutMs,
-      logger,
-      allowInsecureHttp,
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.now === undefined ? {} : { now: options.now }),
-    },
-  );
+/** The upstreams in chain order, each named by its client; names are unique (they are callback paths). */
+function checkUpstreams(upstreams: readonly ChainUpstream[] | undefined): Upstream[] {
+  if (!Array.isArray(upstreams) || upstreams.length === 0)
+    throw new ChainOptionsError('ERR_CHAIN_NO_UPSTREAM', 'at least one upstream is required');
+  const checked: Upstream[] = [];
+  upstreams.forEach((upstream: Partial<ChainUpstream> | undefined, index) => {
+    const client = upstream?.client;
+    if (
+      typeof client?.name !== 'string' ||
+      client.name.length === 0 ||
+      typeof client.authorizationUrl !== 'function' ||
+      typeof client.completeAuthorization !== 'function'
+    )
+      throw new ChainOptionsError(
+        'ERR_CHAIN_UPSTREAM_MISMATCH',
+        `upstreams[${index}] has no upstream client (createUpstreamClient)`,
+      );
+    if (checked.some((other) => other.name === client.name))
+      throw new ChainOptionsError(
+        'ERR_CHAIN_UPSTREAM_MISMATCH',
+        `two upstreams are named ${client.name}; their callbacks would collide`,
+      );
+    checked.push({ name: client.name, optional: upstream?.optional === true, client });
+  });
+  return checked;
+}
+
+function checkLifetimes(lifetimes: AuthorizationServerOptions['lifetimes'] | undefined): void {
+  for (const name of ['accessToken', 'refreshToken', 'authorizationCode'] as const) {
+    const value = lifetimes?.[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+      throw new ChainOptionsError(
+        'ERR_CHAIN_INVALID_OPTION',
+        `lifetimes.${name} must be a positive integer (seconds)`,
+      );
+  }
+}
+
+function checkStrings(value: unknown, name: string): void {
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string'))
+    throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `${name} must be an array of strings`);
 }
 
 /** Wraps an HTML endpoint: its unexpected failures become an error page, never a JSON or stack trace. */
@@ -170,12 +144,14 @@ function methodNotAllowed(allow: string): RequestHandler {
 export async function createAuthorizationServer(
   options: AuthorizationServerOptions,
 ): Promise<AuthorizationServer> {
-  const { config, storage } = options;
+  const { issuer, storage, lifetimes } = options;
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
-  const issuerUrl = checkIssuer(config.issuer);
-  if (config.upstreams.length === 0)
-    throw new ChainOptionsError('ERR_CHAIN_NO_UPSTREAM', 'at least one upstream is required');
+  const issuerUrl = checkIssuer(issuer);
+  const upstreams = checkUpstreams(options.upstreams);
+  checkLifetimes(lifetimes);
+  checkStrings(options.audiences, 'audiences');
+  checkStrings(options.scopesSupported, 'scopesSupported');
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   if (!Number.isInteger(upstreamTimeoutMs) || upstreamTimeoutMs <= 0)
     throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', 'upstreamTimeoutMs must be a positive integer');
@@ -191,40 +167,26 @@ export async function createAuthorizationServer(
       `cookieSecret must be at least ${MIN_COOKIE_SECRET_BYTES} bytes`,
     );
 
-  const upstreams = config.upstreams.map((upstream) => {
-    if (options.upstreamClients === undefined) {
-      try {
-        return { config: upstream, client: defaultClient(upstream, options, upstreamTimeoutMs, logger) };
-      } catch (cause) {
-        const reason = cause instanceof OptionsError ? `: ${cause.message}` : '';
-        throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `upstream ${upstream.name}${reason}`, {
-          cause,
-        });
-      }
-    }
-    const client = options.upstreamClients.find((candidate) => candidate.name === upstream.name);
-    if (client === undefined)
-      throw new ChainOptionsError('ERR_CHAIN_UPSTREAM_MISMATCH', `no upstream client named ${upstream.name}`);
-    return { config: upstream, client };
-  });
-
-  const keys = await loadSigningKeys(config.signingKeys);
+  const keys = await loadSigningKeys(options.signingKeys ?? []);
   if (keys.ephemeral)
     logger.warn(
       { event: 'keys.ephemeral' },
       'no signing key configured: using an ephemeral ES256 key; tokens will not survive a restart',
     );
-  const resources = [...new Set(config.routes.map((route) => route.resource))];
+  const resources = [...new Set(options.audiences)];
   const tokens = createTokenIssuer({
-    issuer: config.issuer,
+    issuer,
     keys,
     now,
-    accessTokenLifetime: config.tokenLifetimes.accessToken,
+    accessTokenLifetime: lifetimes.accessToken,
     resources,
   });
+  const registration = options.registration?.enabled === true;
   const ctx: ServerContext = {
-    config,
-    issuer: config.issuer,
+    issuer,
+    lifetimes: { ...lifetimes },
+    scopesSupported: [...options.scopesSupported],
+    registration,
     storage,
     logger,
     now,
@@ -238,9 +200,9 @@ export async function createAuthorizationServer(
       path: `${issuerUrl.pathname.replace(/\/$/, '')}/oauth`,
       secure: issuerUrl.protocol === 'https:',
     },
-    pendingLifetime: Math.max(PENDING_LIFETIME_SECONDS, config.tokenLifetimes.authorizationCode),
+    pendingLifetime: Math.max(PENDING_LIFETIME_SECONDS, lifetimes.authorizationCode),
   };
-  await saveStaticClients(ctx);
+  await saveStaticClients(ctx, options.clients ?? []);
 
   const jwks = { keys: keys.all.map((key) => key.jwk) };
   const metadata = serverMetadata(ctx);
@@ -273,7 +235,7 @@ export async function createAuthorizationServer(
   router.post('/oauth/consent', form, htmlEndpoint(logger, consentHandler(ctx)));
   router.get('/oauth/callback/:upstream', htmlEndpoint(logger, callbackHandler(ctx)));
   router.post('/oauth/token', form, tokenHandler(ctx));
-  if (config.registration.enabled) router.post('/oauth/register', json, registerHandler(ctx));
+  if (registration) router.post('/oauth/register', json, registerHandler(ctx));
   router.post('/oauth/revoke', form, revokeHandler(ctx));
   router.post('/oauth/introspect', form, introspectHandler(ctx));
   router.get('/oauth/userinfo', userinfoHandler(ctx));
@@ -291,12 +253,9 @@ export async function createAuthorizationServer(
 
   return {
     router,
-    issuer: config.issuer,
+    issuer,
     jwks: () => ({ keys: jwks.keys.map((key) => ({ ...key })) }),
     metadata: () => ({ ...metadata }),
-    upstreamClients: Object.freeze(
-      Object.fromEntries(upstreams.map(({ config: { name }, client }) => [name, client])),
-    ),
     async close() {},
   };
 }

@@ -1,4 +1,3 @@
-import { Secret } from '@auth/config';
 import { Browser, browse, CLIENT_REDIRECT, CookieJar, runChain } from '@auth/test-kit';
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +25,7 @@ describe('/oauth/authorize rules (SPEC §5)', () => {
         {
           clientId: 'web-app',
           clientName: 'Web <App> & "Co"',
-          clientSecret: new Secret('web-app-secret-value-123'),
+          clientSecret: 'web-app-secret-value-123',
           redirectUris: [WEB],
           trusted: false,
           scopes: ['openid', 'profile'],

@@ -1,4 +1,3 @@
-import { Secret } from '@auth/config';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './test-support/gateway-harness.js';
@@ -138,7 +137,7 @@ describe('fuzzing every endpoint (issue 5, item 7)', () => {
         { clientId: 'trusted-app', redirectUris: [CLIENT_REDIRECT], trusted: true },
         {
           clientId: 'secret-app',
-          clientSecret: new Secret('fuzz-client-secret-value'),
+          clientSecret: 'fuzz-client-secret-value',
           redirectUris: ['https://app.example.com/cb'],
           trusted: false,
         },

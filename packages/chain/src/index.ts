@@ -1,10 +1,14 @@
 export type { AccessTokenClaims } from '@auth/protocol';
 export { type Logger, silentLogger } from '@auth/protocol';
-export {
-  type AuthorizationServer,
-  type AuthorizationServerOptions,
-  createAuthorizationServer,
-} from './authorization-server.js';
+export { type AuthorizationServer, createAuthorizationServer } from './authorization-server.js';
+export type {
+  AuthorizationServerOptions,
+  ChainUpstream,
+  SigningAlgorithm,
+  SigningKey,
+  StaticClient,
+  TokenLifetimes,
+} from './authorization-server-options.js';
 export { ChainOptionsError, type ChainOptionsErrorCode } from './chain-options-error.js';
 export {
   type HttpErrorCode,

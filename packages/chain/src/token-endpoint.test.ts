@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Secret } from '@auth/config';
 import { insecure, login, runChain } from '@auth/test-kit';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
@@ -22,7 +21,7 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
       clients: [
         {
           clientId: 'static-confidential',
-          clientSecret: new Secret('static-client-secret-0123456789'),
+          clientSecret: 'static-client-secret-0123456789',
           redirectUris: ['http://127.0.0.1:8765/callback'],
           trusted: true,
         },
@@ -650,7 +649,7 @@ describe('signing keys', () => {
         : type === 'ec'
           ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
           : generateKeyPairSync('ed25519');
-    return new Secret(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    return pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   };
 
   for (const [alg, type] of [
@@ -661,8 +660,8 @@ describe('signing keys', () => {
       const h = await startHarness({
         upstreams: [{ name: 'corp', mode: 'oidc' }],
         signingKeys: [
-          { file: 'current.pem', alg, pem: pem(type) },
-          { file: 'previous.pem', alg: 'ES256', pem: pem('ec') },
+          { label: 'current.pem', alg, pem: pem(type) },
+          { label: 'previous.pem', alg: 'ES256', pem: pem('ec') },
         ],
       });
       try {
@@ -689,7 +688,7 @@ describe('signing keys', () => {
     await expect(
       startHarness({
         upstreams: [{ name: 'corp', mode: 'oidc' }],
-        signingKeys: [{ file: 'k.pem', alg: 'ES256', pem: pem('rsa') }],
+        signingKeys: [{ label: 'k.pem', alg: 'ES256', pem: pem('rsa') }],
       }),
     ).rejects.toMatchObject({ name: 'ChainOptionsError', code: 'ERR_CHAIN_INVALID_SIGNING_KEY' });
   });

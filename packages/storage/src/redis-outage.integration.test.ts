@@ -60,6 +60,7 @@ function everyMethod(storage: Storage, sid: string): Array<[string, () => Promis
     ['linkProviderIdentity', () => storage.linkProviderIdentity('corp', 'subject', 'user-1')],
     ['storeUpstreamTokens', () => storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture())],
     ['replaceUpstreamTokens', () => storage.replaceUpstreamTokens(sid, 'corp', upstreamTokensFixture())],
+    ['setUpstreamSessionExpiry', () => storage.setUpstreamSessionExpiry(sid, Date.now() + 60_000)],
     ['getUpstreamTokens', () => storage.getUpstreamTokens(sid, 'corp')],
     ['getAllUpstreamTokens', () => storage.getAllUpstreamTokens(sid)],
     ['deleteUpstreamTokens', () => storage.deleteUpstreamTokens(sid)],

@@ -132,6 +132,49 @@ describe('redis: eviction (SPEC §3), read by PTTL', () => {
     expect(Object.keys(await storage.getAllUpstreamTokens(sid)).sort()).toEqual(['corp', 'github']);
   });
 
+  it('setUpstreamSessionExpiry sets every entry TTL to max(access expiry, new session end) and extends the index', async () => {
+    const keyPrefix = prefix();
+    const storage = store({ keyPrefix, encryptionKey: randomBytes(32) });
+    const sid = randomUUID();
+    const now = Date.now();
+    await storage.storeUpstreamTokens(
+      sid,
+      'corp',
+      upstreamTokensFixture({ expiresAt: now + 60_000, sessionExpiresAt: now + 120_000 }),
+    );
+    await storage.storeUpstreamTokens(
+      sid,
+      'github',
+      upstreamTokensFixture({ expiresAt: now + 3 * HOUR, sessionExpiresAt: now + 120_000 }),
+    );
+    const entry = (provider: string) => `${keyPrefix}upstream:{${sid}}:${provider}`;
+    const index = `${keyPrefix}upstream:idx:{${sid}}`;
+    expect(await raw.pttl(entry('corp'))).toBeLessThanOrEqual(120_000);
+    expect(await storage.setUpstreamSessionExpiry(sid, now + HOUR)).toBe(2);
+    expect(await raw.pttl(entry('corp'))).toBeGreaterThan(HOUR - 5_000);
+    expect(await raw.pttl(entry('corp'))).toBeLessThanOrEqual(HOUR);
+    expect(await raw.pttl(entry('github'))).toBeGreaterThan(3 * HOUR - 5_000);
+    expect(await raw.pttl(index)).toBeGreaterThan(3 * HOUR - 5_000);
+    // Shortening the session shortens the entries, never the index below an entry.
+    expect(await storage.setUpstreamSessionExpiry(sid, now + 60_000)).toBe(2);
+    expect(await raw.pttl(entry('corp'))).toBeLessThanOrEqual(60_000);
+    expect(await raw.pttl(entry('github'))).toBeGreaterThan(3 * HOUR - 5_000);
+    expect(await raw.pttl(index)).toBeGreaterThan(3 * HOUR - 5_000);
+  });
+
+  it('reads a token set stored as a bare record (before the session-end envelope), and leaves it to its TTL', async () => {
+    const keyPrefix = prefix();
+    const storage = store({ keyPrefix });
+    const sid = randomUUID();
+    const tokens = upstreamTokensFixture({ sessionExpiresAt: Date.now() + HOUR });
+    await raw.set(`${keyPrefix}upstream:{${sid}}:corp`, JSON.stringify(tokens), 'PX', HOUR);
+    await raw.sadd(`${keyPrefix}upstream:idx:{${sid}}`, 'corp');
+    expect(await storage.getUpstreamTokens(sid, 'corp')).toEqual(tokens);
+    expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp: tokens });
+    expect(await storage.setUpstreamSessionExpiry(sid, Date.now() + 2 * HOUR)).toBe(0);
+    expect(await storage.getUpstreamTokens(sid, 'corp')).toEqual(tokens);
+  });
+
   it('lets Redis evict an entry at its time, and the bulk read then omits it', async () => {
     const storage = store();
     const sid = randomUUID();
@@ -189,7 +232,7 @@ async function commandsDuring(
 }
 
 describe('redis: one round trip per operation (MONITOR)', () => {
-  it('store, bulk read, delete, consumes, rotation and refresh-token inspection each reach Redis as one EVALSHA', async () => {
+  it('store, bulk read, session expiry, delete, consumes, rotation and refresh-token inspection each reach Redis as one EVALSHA', async () => {
     const client = createRedisClient({ url: server.url }) as Redis;
     const storage = createRedisStorage({ client, keyPrefix: prefix() });
     opened.push(storage);
@@ -206,6 +249,7 @@ describe('redis: one round trip per operation (MONITOR)', () => {
     await storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture());
     await storage.replaceUpstreamTokens(sid, 'corp', upstreamTokensFixture());
     await storage.getAllUpstreamTokens(sid);
+    await storage.setUpstreamSessionExpiry(sid, Date.now() + 60_000);
     await storage.deleteUpstreamTokens(sid);
     for (const pending of pendings) await storage.savePendingAuthorization(pending);
     for (const code of codes) await storage.saveAuthorizationCode(code, codeRecordFixture());
@@ -226,6 +270,7 @@ describe('redis: one round trip per operation (MONITOR)', () => {
       one,
     );
     expect(await during(() => storage.getAllUpstreamTokens(sid))).toEqual(one);
+    expect(await during(() => storage.setUpstreamSessionExpiry(sid, Date.now() + 86_400_000))).toEqual(one);
     expect(await during(() => storage.deleteUpstreamTokens(sid))).toEqual(one);
     expect(await during(() => storage.consumePendingAuthorization(pendings[1]!.id))).toEqual(one);
     expect(await during(() => storage.consumeAuthorizationCode(codes[1]!))).toEqual(one);

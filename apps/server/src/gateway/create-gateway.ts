@@ -2,12 +2,14 @@ import { createAuthorizationServer } from '@auth/chain';
 import type { GatewayConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '@auth/upstream';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { accessLog } from '../logging/access-log.js';
 import { createBackendPools } from '../proxy/backend-pools.js';
 import { reverseProxy } from '../proxy/reverse-proxy.js';
+import { chainOptionsFromConfig } from './chain-options-from-config.js';
 import { createStorageFromConfig } from './create-storage-from-config.js';
 import { healthRoutes } from './health-routes.js';
 import {
@@ -15,6 +17,7 @@ import {
   protectedResourceMetadataPath,
   protectedResourceMetadataUrl,
 } from './protected-resource-metadata.js';
+import { createUpstreamClients } from './upstream-clients-from-config.js';
 
 /** Options of {@link createGateway}. */
 export interface CreateGatewayOptions {
@@ -41,18 +44,29 @@ export interface Gateway {
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
+  const chainLogger = logger.child({ component: 'chain' });
+  // The app builds the upstream clients, once and first (a bad upstream fails before any connection
+  // opens): the chain runs the legs with them and identity refreshes on read through the same ones,
+  // so both use one discovery cache and one policy.
+  const upstreamClients = createUpstreamClients(config.upstreams, {
+    timeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+    logger: chainLogger,
+  });
+  const clientsByName = Object.freeze(
+    Object.fromEntries(upstreamClients.map((client) => [client.name, client])),
+  );
   const owned = options.storage
     ? { storage: options.storage, close: async () => {} }
     : createStorageFromConfig(config.storage, { logger, warnOnMemory: options.warnOnMemoryStorage ?? true });
   const { storage } = owned;
-  const authorizationServer = await createAuthorizationServer({
-    config,
-    storage,
-    logger: logger.child({ component: 'chain' }),
-    ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }),
-  });
-  // The chain's upstream clients also serve refresh on read, so both use one discovery cache and one policy.
-  const clientsByName = authorizationServer.upstreamClients;
+  const authorizationServer = await createAuthorizationServer(
+    chainOptionsFromConfig(config, {
+      storage,
+      logger: chainLogger,
+      upstreamClients,
+      ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }),
+    }),
+  );
 
   const app = express();
   app.disable('x-powered-by');

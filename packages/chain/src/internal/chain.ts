@@ -1,14 +1,14 @@
-import type { UpstreamConfig } from '@auth/config';
-import type { ClientAuthorizationRequest, PendingAuthorization, UpstreamTokens } from '@auth/storage';
+import type { ClientAuthorizationRequest, PendingLeg, UpstreamTokens } from '@auth/storage';
 import { type UpstreamClient, UpstreamError, type UpstreamLegParameters } from '@auth/upstream';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../oauth-error.js';
 import { bindChainToBrowser, isChainBoundToBrowser, unbindChain } from './chain-binding.js';
 import { chainError, describeError } from './chain-error.js';
 import { clientRedirectUrl, errorRedirectUrl } from './client-redirect.js';
-import { endpoint, type ServerContext } from './context.js';
+import { endpoint, type ServerContext, type Upstream } from './context.js';
 import { randomToken } from './crypto.js';
 import { resolveUser } from './resolve-user.js';
+import { chainSessionEnd } from './session-lifetime.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Where a chain stands between two legs (SPEC §6). */
@@ -19,8 +19,6 @@ export interface ChainState {
   skippedProviders: string[];
   authTime?: number;
 }
-
-type Upstream = { config: UpstreamConfig; client: UpstreamClient };
 
 /** Starts a chain for a validated (and consented) request; the `tsid` is generated here, server-side (SPEC §5.4). */
 export async function startChain(
@@ -60,7 +58,7 @@ export async function continueChain(
 ): Promise<void> {
   const held = await ctx.storage.getAllUpstreamTokens(state.sessionId);
   for (const upstream of ctx.upstreams) {
-    const name = upstream.config.name;
+    const name = upstream.name;
     if (Object.hasOwn(held, name) || state.skippedProviders.includes(name)) continue;
     const leg = legParameters(ctx, name, randomToken(), randomToken(), randomToken());
     let url: URL;
@@ -71,7 +69,7 @@ export async function continueChain(
         timeoutError(ctx, name),
       );
     } catch (error) {
-      if (upstream.config.optional) {
+      if (upstream.optional) {
         skip(ctx, state, upstream, error);
         continue;
       }
@@ -79,9 +77,9 @@ export async function continueChain(
       return;
     }
     const now = ctx.now();
-    const pending: PendingAuthorization = {
+    const pending: PendingLeg = {
       id: leg.state,
-      kind: 'upstream',
+      kind: 'leg',
       sessionId: state.sessionId,
       providerName: name,
       codeVerifier: leg.codeVerifier,
@@ -105,9 +103,9 @@ export async function continueChain(
 }
 
 function skip(ctx: ServerContext, state: ChainState, upstream: Upstream, error: unknown): void {
-  state.skippedProviders.push(upstream.config.name);
+  state.skippedProviders.push(upstream.name);
   ctx.logger.warn(
-    { event: 'chain.leg.skipped', provider: upstream.config.name, ...describeError(error) },
+    { event: 'chain.leg.skipped', provider: upstream.name, ...describeError(error) },
     'optional upstream failed; skipped',
   );
 }
@@ -146,7 +144,7 @@ export async function failChain(
 /** Handles `/oauth/callback/:upstream` for a consumed pending leg. */
 export async function completeLeg(
   ctx: ServerContext,
-  pending: PendingAuthorization,
+  pending: PendingLeg,
   pathProvider: string,
   req: Request,
   res: Response,
@@ -158,7 +156,7 @@ export async function completeLeg(
     ...(pending.userId === undefined ? {} : { userId: pending.userId }),
     ...(pending.authTime === undefined ? {} : { authTime: pending.authTime }),
   };
-  const upstream = ctx.upstreams.find((u) => u.config.name === pending.providerName);
+  const upstream = ctx.upstreams.find((u) => u.name === pending.providerName);
   // IdP mix-up defence: the callback path must name the provider of this leg.
   if (upstream === undefined || pathProvider !== pending.providerName) {
     await failChain(
@@ -166,8 +164,8 @@ export async function completeLeg(
       state,
       new OAuthError('access_denied', 'the sign-in response came back on the wrong path', {
         detail: `callback on ${
-          ctx.upstreams.some((u) => u.config.name === pathProvider) ? pathProvider : 'an unknown provider'
-        } for a leg of ${pending.providerName ?? '?'}`,
+          ctx.upstreams.some((u) => u.name === pathProvider) ? pathProvider : 'an unknown provider'
+        } for a leg of ${pending.providerName}`,
       }),
       res,
       pending.providerName,
@@ -186,8 +184,8 @@ export async function completeLeg(
     );
     return;
   }
-  const name = upstream.config.name;
-  const leg = legParameters(ctx, name, pending.id, pending.codeVerifier ?? '', pending.nonce ?? '');
+  const name = upstream.name;
+  const leg = legParameters(ctx, name, pending.id, pending.codeVerifier, pending.nonce);
   const callbackUrl = new URL(leg.redirectUri);
   const original = req.originalUrl ?? req.url;
   const queryIndex = original.indexOf('?');
@@ -200,7 +198,7 @@ export async function completeLeg(
       timeoutError(ctx, name),
     );
   } catch (error) {
-    if (upstream.config.optional) {
+    if (upstream.optional) {
       skip(ctx, state, upstream, error);
       await continueChain(ctx, state, res, 303);
       return;
@@ -211,16 +209,13 @@ export async function completeLeg(
   try {
     const userId = await resolveUser(ctx, state.userId, name, result.identity);
     const now = ctx.now();
-    // Until the code is redeemed the entry lives only as long as the chain can still finish,
-    // so an abandoned chain leaves nothing behind; redemption extends it to the grant's end.
-    const chainEnd = now + (ctx.pendingLifetime + ctx.config.tokenLifetimes.authorizationCode) * 1000;
     const tokens: UpstreamTokens = {
       accessToken: result.tokens.accessToken,
       tokenType: result.tokens.tokenType,
       userId,
       upstreamSubject: result.identity.subject,
       clientId: state.request.clientId,
-      sessionExpiresAt: chainEnd,
+      sessionExpiresAt: chainSessionEnd(ctx, now),
       obtainedAt: now,
       ...(result.tokens.refreshToken === undefined ? {} : { refreshToken: result.tokens.refreshToken }),
       ...(result.tokens.idToken === undefined ? {} : { idToken: result.tokens.idToken }),
@@ -261,7 +256,7 @@ async function issueCode(ctx: ServerContext, state: ChainState, res: Response): 
     // URL-safe (base64url, no '.'): refresh tokens are `<grantId>.<secret>`.
     grantId: randomToken(16),
     authTime: state.authTime ?? now,
-    expiresAt: now + ctx.config.tokenLifetimes.authorizationCode * 1000,
+    expiresAt: now + ctx.lifetimes.authorizationCode * 1000,
     ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
   });
   ctx.logger.info(

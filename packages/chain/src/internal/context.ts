@@ -1,23 +1,33 @@
-import type { GatewayConfig, UpstreamConfig } from '@auth/config';
 import type { Logger } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
+import type { TokenLifetimes } from '../authorization-server-options.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { TokenIssuer } from './token-issuer.js';
 
+/** One upstream of the chain: its name (the client's), whether it may be skipped, its client. */
+export interface Upstream {
+  name: string;
+  optional: boolean;
+  client: UpstreamClient;
+}
+
 /** Everything the route handlers share. */
 export interface ServerContext {
-  config: GatewayConfig;
   issuer: string;
+  lifetimes: TokenLifetimes;
+  scopesSupported: readonly string[];
+  /** Whether RFC 7591 dynamic registration is open. */
+  registration: boolean;
   storage: Storage;
   logger: Logger;
   now: () => number;
   keys: SigningKeys;
   tokens: TokenIssuer;
   /** Upstreams in chain order, with their clients. */
-  upstreams: Array<{ config: UpstreamConfig; client: UpstreamClient }>;
+  upstreams: readonly Upstream[];
   upstreamTimeoutMs: number;
-  /** Every configured resource (route URL): the allowed RFC 8707 audiences. */
+  /** The allowed RFC 8707 audiences (the protected routes' URLs). */
   resources: string[];
   cookieSecret: Uint8Array;
   /** Cookie attributes derived from the issuer. */

@@ -1,21 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Secret } from '@auth/config';
 import { describe, expect, it } from 'vitest';
 import { loadSigningKeys } from './signing-keys.js';
 
 const pem = () =>
-  new Secret(
-    generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString(),
-  );
+  generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
 
 describe('loadSigningKeys', () => {
   it('derives the same cookie secret from the same key (replicas agree), another from another key', async () => {
     const key = pem();
-    const a = await loadSigningKeys([{ file: 'k.pem', alg: 'ES256', pem: key }]);
-    const b = await loadSigningKeys([{ file: 'k.pem', alg: 'ES256', pem: key }]);
-    const c = await loadSigningKeys([{ file: 'o.pem', alg: 'ES256', pem: pem() }]);
+    const a = await loadSigningKeys([{ label: 'k.pem', alg: 'ES256', pem: key }]);
+    const b = await loadSigningKeys([{ label: 'k.pem', alg: 'ES256', pem: key }]);
+    const c = await loadSigningKeys([{ label: 'o.pem', alg: 'ES256', pem: pem() }]);
     expect(a.ephemeral).toBe(false);
     expect(a.signing.kid).toBe(b.signing.kid);
     expect(Buffer.from(a.derivedSecret('x'))).toEqual(Buffer.from(b.derivedSecret('x')));
@@ -33,9 +30,9 @@ describe('loadSigningKeys', () => {
   });
 
   it('refuses a PEM that is not a private key, naming the file but not the content', async () => {
-    const error = await loadSigningKeys([
-      { file: 'bad.pem', alg: 'ES256', pem: new Secret('not-a-pem-secret') },
-    ]).catch((e: unknown) => e as Error);
+    const error = await loadSigningKeys([{ label: 'bad.pem', alg: 'ES256', pem: 'not-a-pem-secret' }]).catch(
+      (e: unknown) => e as Error,
+    );
     expect(error).toMatchObject({ code: 'ERR_CHAIN_INVALID_SIGNING_KEY' });
     expect((error as Error).message).toContain('bad.pem');
     expect((error as Error).message).not.toContain('not-a-pem-secret');

@@ -5,8 +5,8 @@ import {
   hkdfSync,
   type KeyObject,
 } from 'node:crypto';
-import type { SigningAlgorithm, SigningKeyConfig } from '@auth/config';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import type { SigningAlgorithm, SigningKey } from '../authorization-server-options.js';
 import { ChainOptionsError } from '../chain-options-error.js';
 
 /** One public key of the JWKS. */
@@ -27,7 +27,7 @@ export interface SigningKeys {
   derivedSecret(purpose: string): Uint8Array;
 }
 
-function checkKeyType(key: KeyObject, alg: SigningAlgorithm, file: string): void {
+function checkKeyType(key: KeyObject, alg: SigningAlgorithm, label: string): void {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
   const ok =
@@ -37,7 +37,7 @@ function checkKeyType(key: KeyObject, alg: SigningAlgorithm, file: string): void
   if (!ok) {
     throw new ChainOptionsError(
       'ERR_CHAIN_INVALID_SIGNING_KEY',
-      `signing key ${file}: key type does not match ${alg} (P-256, RSA >= 2048 or Ed25519 expected)`,
+      `signing key ${label}: key type does not match ${alg} (P-256, RSA >= 2048 or Ed25519 expected)`,
     );
   }
 }
@@ -51,20 +51,20 @@ async function describe(privateKey: KeyObject, alg: SigningAlgorithm) {
 }
 
 /** Loads the configured PKCS8 keys, or generates an ephemeral ES256 key when none is configured. */
-export async function loadSigningKeys(configured: readonly SigningKeyConfig[]): Promise<SigningKeys> {
+export async function loadSigningKeys(configured: readonly SigningKey[]): Promise<SigningKeys> {
   const privateKeys: Array<{ privateKey: KeyObject; alg: SigningAlgorithm }> = [];
   for (const entry of configured) {
     let privateKey: KeyObject;
     try {
-      privateKey = createPrivateKey({ key: entry.pem.reveal(), format: 'pem' });
+      privateKey = createPrivateKey({ key: entry.pem, format: 'pem' });
     } catch (cause) {
       throw new ChainOptionsError(
         'ERR_CHAIN_INVALID_SIGNING_KEY',
-        `signing key ${entry.file}: not a readable PKCS8 PEM private key`,
+        `signing key ${entry.label}: not a readable PKCS8 PEM private key`,
         { cause },
       );
     }
-    checkKeyType(privateKey, entry.alg, entry.file);
+    checkKeyType(privateKey, entry.alg, entry.label);
     privateKeys.push({ privateKey, alg: entry.alg });
   }
   const ephemeral = privateKeys.length === 0;

@@ -1,10 +1,14 @@
+import type { StaticClient } from '../authorization-server-options.js';
 import { ChainOptionsError } from '../chain-options-error.js';
 import type { ServerContext } from './context.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
-/** Saves the clients of `config.clients` to storage at start (static clients, SPEC §4). */
-export async function saveStaticClients(ctx: ServerContext): Promise<void> {
-  for (const client of ctx.config.clients) {
+/** Saves the pre-registered clients to storage at start (static clients: never evicted). */
+export async function saveStaticClients(
+  ctx: Pick<ServerContext, 'storage' | 'now'>,
+  clients: readonly StaticClient[],
+): Promise<void> {
+  for (const client of clients) {
     for (const uri of client.redirectUris) {
       const problem = redirectUriProblem(uri);
       if (problem !== undefined)
@@ -16,12 +20,10 @@ export async function saveStaticClients(ctx: ServerContext): Promise<void> {
       grantTypes: ['authorization_code', 'refresh_token'],
       responseTypes: ['code'],
       tokenEndpointAuthMethod: client.clientSecret === undefined ? 'none' : 'client_secret_basic',
-      trusted: client.trusted,
+      trusted: client.trusted ?? false,
       static: true,
       createdAt: ctx.now(),
-      ...(client.clientSecret === undefined
-        ? {}
-        : { clientSecret: client.clientSecret.reveal(), hasSecret: true }),
+      ...(client.clientSecret === undefined ? {} : { clientSecret: client.clientSecret, hasSecret: true }),
       ...(client.clientName === undefined ? {} : { clientName: client.clientName }),
       ...(client.scopes === undefined ? {} : { scope: client.scopes.join(' ') }),
     });

@@ -1,22 +1,20 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Secret, type SigningKeyConfig } from '@auth/config';
 import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
+import type { SigningKey } from '../authorization-server-options.js';
 import { OAuthError } from '../oauth-error.js';
 import { loadSigningKeys } from './signing-keys.js';
 import { createTokenIssuer } from './token-issuer.js';
 
-const ec = (file: string): SigningKeyConfig => ({
-  file,
+const ec = (label: string): SigningKey => ({
+  label,
   alg: 'ES256',
-  pem: new Secret(
-    generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString(),
-  ),
+  pem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString(),
 });
 
-const issuerWith = async (keys: SigningKeyConfig[], now = Date.now) =>
+const issuerWith = async (keys: SigningKey[], now = Date.now) =>
   createTokenIssuer({
     issuer: 'https://as.example.com',
     keys: await loadSigningKeys(keys),

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type GatewayConfig,
-  type RouteConfig,
-  Secret,
-  type SigningKeyConfig,
-  type StaticClientConfig,
-  type UpstreamConfig,
-} from '@auth/config';
 import { createMemoryStorage, type Storage } from '@auth/storage';
 import { listen, type MockIdp, type RecordingLogger, recordingLogger, startMockIdp } from '@auth/test-kit';
+import { createUpstreamClient, type UpstreamClientOptions } from '@auth/upstream';
 import express, { type Router } from 'express';
 import { type AuthorizationServer, createAuthorizationServer } from '../authorization-server.js';
+import type {
+  AuthorizationServerOptions,
+  ChainUpstream,
+  SigningKey,
+  StaticClient,
+} from '../authorization-server-options.js';
 
 export interface HarnessUpstream {
   name: string;
@@ -25,12 +24,12 @@ export interface HarnessUpstream {
 export interface HarnessOptions {
   upstreams: HarnessUpstream[];
   storage?: Storage;
-  clients?: StaticClientConfig[];
+  clients?: StaticClient[];
   registration?: boolean;
   /** Route paths; each becomes a resource `issuer + path`. Default one route per upstream `/mcp/<name>`. */
   routes?: string[];
   upstreamTimeoutMs?: number;
-  signingKeys?: SigningKeyConfig[];
+  signingKeys?: SigningKey[];
   scopesSupported?: string[];
   now?: () => number;
 }
@@ -38,7 +37,8 @@ export interface HarnessOptions {
 export interface Harness {
   issuer: string;
   as: AuthorizationServer;
-  config: GatewayConfig;
+  /** What the authorization server was created with. */
+  options: AuthorizationServerOptions;
   storage: Storage;
   idps: Record<string, MockIdp>;
   logs: RecordingLogger;
@@ -80,7 +80,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const issuer = server.url;
   const idps: Record<string, MockIdp> = {};
   const secrets: string[] = [];
-  const upstreams: UpstreamConfig[] = [];
+  const upstreamOptions: Array<{ optional: boolean; client: UpstreamClientOptions }> = [];
   try {
     for (const upstream of options.upstreams) {
       const clientSecret =
@@ -97,70 +97,72 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const base = {
         name: upstream.name,
         clientId: `gateway-${upstream.name}`,
-        optional: upstream.optional ?? false,
-        ...(clientSecret === undefined ? {} : { clientSecret: new Secret(clientSecret) }),
+        ...(clientSecret === undefined ? {} : { clientSecret }),
       };
-      upstreams.push(
-        upstream.mode === 'oidc'
-          ? {
-              ...base,
-              type: 'oidc',
-              issuer: idp.issuer,
-              scopes: ['openid', 'profile', 'email', 'offline_access'],
-            }
-          : {
-              ...base,
-              type: 'oauth2',
-              authorizationEndpoint: `${idp.url}/login/oauth/authorize`,
-              tokenEndpoint: `${idp.url}/login/oauth/access_token`,
-              userinfo: {
-                endpoint: `${idp.url}/user`,
-                subjectField: 'id',
-                nameField: 'login',
-                emailField: 'email',
+      upstreamOptions.push({
+        optional: upstream.optional ?? false,
+        client:
+          upstream.mode === 'oidc'
+            ? {
+                ...base,
+                type: 'oidc',
+                issuer: idp.issuer,
+                scopes: ['openid', 'profile', 'email', 'offline_access'],
+              }
+            : {
+                ...base,
+                type: 'oauth2',
+                authorizationEndpoint: `${idp.url}/login/oauth/authorize`,
+                tokenEndpoint: `${idp.url}/login/oauth/access_token`,
+                userinfo: {
+                  endpoint: `${idp.url}/user`,
+                  subjectField: 'id',
+                  nameField: 'login',
+                  emailField: 'email',
+                },
+                scopes: ['repo'],
               },
-              scopes: ['repo'],
-            },
-      );
+      });
     }
     for (const client of options.clients ?? []) {
-      if (client.clientSecret !== undefined) secrets.push(client.clientSecret.reveal());
+      if (client.clientSecret !== undefined) secrets.push(client.clientSecret);
     }
     const routePaths = options.routes ?? options.upstreams.map((u) => `/mcp/${u.name}`);
-    const routes: RouteConfig[] = routePaths.map((path, index) => ({
-      path,
-      backend: 'http://127.0.0.1:9',
-      upstream: options.upstreams[Math.min(index, options.upstreams.length - 1)]!.name,
-      headerStrategy: 'replace',
-      resource: `${issuer}${path}`,
-    }));
-    const config: GatewayConfig = {
-      issuer,
-      signingKeys: options.signingKeys ?? [],
-      tokenLifetimes: { accessToken: 3600, refreshToken: 7 * 86400, authorizationCode: 60 },
-      scopesSupported: options.scopesSupported ?? ['openid', 'profile', 'email', 'offline_access'],
-      storage: { type: 'memory' },
-      registration: { enabled: options.registration ?? true },
-      proxy: { connectTimeout: 10, responseTimeout: 120, idleTimeout: 4, maxConnections: 128 },
-      clients: options.clients ?? [],
-      upstreams,
-      routes,
-    };
     const storage =
       options.storage ?? createMemoryStorage(options.now === undefined ? {} : { now: options.now });
     const logs = recordingLogger();
-    const as = await createAuthorizationServer({
-      config,
+    const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 3000;
+    // The app's part: one client per upstream (mock IdPs are http on loopback), logging to the
+    // recording log so the leak checks see the upstream clients' lines too.
+    const upstreams: ChainUpstream[] = upstreamOptions.map(({ optional, client }) => ({
+      optional,
+      client: createUpstreamClient(client, {
+        timeoutMs: upstreamTimeoutMs,
+        logger: logs,
+        allowInsecureHttp: true,
+        ...(options.now === undefined ? {} : { now: options.now }),
+      }),
+    }));
+    const asOptions: AuthorizationServerOptions = {
+      issuer,
+      upstreams,
+      audiences: routePaths.map((path) => `${issuer}${path}`),
+      lifetimes: { accessToken: 3600, refreshToken: 7 * 86400, authorizationCode: 60 },
+      signingKeys: options.signingKeys ?? [],
+      scopesSupported: options.scopesSupported ?? ['openid', 'profile', 'email', 'offline_access'],
+      clients: options.clients ?? [],
+      registration: { enabled: options.registration ?? true },
       storage,
       logger: logs,
-      upstreamTimeoutMs: options.upstreamTimeoutMs ?? 3000,
+      upstreamTimeoutMs,
       ...(options.now === undefined ? {} : { now: options.now }),
-    });
+    };
+    const as = await createAuthorizationServer(asOptions);
     router = as.router;
     return {
       issuer,
       as,
-      config,
+      options: asOptions,
       storage,
       idps,
       logs,

@@ -9,7 +9,7 @@ import {
 } from './records.js';
 import { grantIdOfRefreshToken, isGrantId, requireRefreshTokenOf } from './refresh-token.js';
 import { validateUpstreamTokens } from './upstream-tokens.js';
-import { requireId, requireSessionId } from './validate.js';
+import { requireId, requireSessionId, requireTime } from './validate.js';
 
 const provider = (value: unknown): string => requireId(value, 'providerName');
 
@@ -116,6 +116,10 @@ export function withArgumentChecks(backend: Storage): Storage {
       provider(providerName);
       validateUpstreamTokens(tokens);
       return backend.replaceUpstreamTokens(sessionId, providerName, tokens);
+    },
+    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt) {
+      requireSessionId(sessionId);
+      return backend.setUpstreamSessionExpiry(sessionId, requireTime(sessionExpiresAt, 'sessionExpiresAt'));
     },
     async getUpstreamTokens(sessionId, providerName) {
       requireSessionId(sessionId);

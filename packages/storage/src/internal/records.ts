@@ -21,13 +21,25 @@ export function validateClient(value: unknown): OAuthClient {
   return client as unknown as OAuthClient;
 }
 
+/** Checks the fields of either kind: a consent needs its CSRF token, a leg its session, provider and PKCE values. */
 export function validatePending(value: unknown): PendingAuthorization {
   const pending = requireObject(value, 'pending');
   requireId(pending['id'], 'pending.id');
-  requireSessionId(pending['sessionId']);
-  if (pending['providerName'] !== undefined) requireId(pending['providerName'], 'pending.providerName');
   requireTime(pending['expiresAt'], 'pending.expiresAt');
   requireObject(pending['request'], 'pending.request');
+  if (pending['kind'] === 'consent') {
+    requireId(pending['csrfToken'], 'pending.csrfToken');
+  } else if (pending['kind'] === 'leg') {
+    requireSessionId(pending['sessionId']);
+    requireId(pending['providerName'], 'pending.providerName');
+    requireId(pending['codeVerifier'], 'pending.codeVerifier');
+    requireId(pending['nonce'], 'pending.nonce');
+    if (!Array.isArray(pending['skippedProviders'])) {
+      throw new InvalidStorageArgumentError('pending.skippedProviders must be an array');
+    }
+  } else {
+    throw new InvalidStorageArgumentError("pending.kind must be 'consent' or 'leg'");
+  }
   return pending as unknown as PendingAuthorization;
 }
 

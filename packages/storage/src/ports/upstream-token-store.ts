@@ -45,6 +45,15 @@ export interface UpstreamTokenStore {
    */
   replaceUpstreamTokens(sessionId: string, providerName: string, tokens: UpstreamTokens): Promise<boolean>;
   /**
+   * Sets the session end (`sessionExpiresAt`) of every provider's tokens of the session, atomically
+   * (one Redis round trip, one cluster slot): each entry then lives until `max(expiresAt,
+   * sessionExpiresAt)`, and one already past that is deleted. Nothing else of an entry changes, so a
+   * concurrent refresh is never undone, and deleted tokens are never brought back. A concurrent
+   * reader sees every provider before or every provider after, never a mix. Resolves with how many
+   * entries remain (0 for an unknown session).
+   */
+  setUpstreamSessionExpiry(sessionId: string, sessionExpiresAt: number): Promise<number>;
+  /**
    * One provider's tokens, expired access tokens included; `undefined` when none. The value is
    * read-only: a backend may hand out its stored (frozen) record rather than a copy.
    */

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AuthorizationCodeRecord } from '../ports/authorization-code-store.js';
 import type { OAuthClient } from '../ports/client-store.js';
 import type { Grant } from '../ports/grant-store.js';
-import type { PendingAuthorization } from '../ports/pending-authorization-store.js';
+import type {
+  ClientAuthorizationRequest,
+  PendingConsent,
+  PendingLeg,
+} from '../ports/pending-authorization-store.js';
 import type { UpstreamTokens } from '../ports/upstream-token-store.js';
 
 /** A random value that looks like an opaque token, unique per call. */
@@ -27,25 +31,42 @@ export function upstreamTokensFixture(overrides: Partial<UpstreamTokens> = {}): 
   };
 }
 
-export function pendingFixture(overrides: Partial<PendingAuthorization> = {}): PendingAuthorization {
+const clientRequestFixture = (): ClientAuthorizationRequest => ({
+  clientId: 'client-1',
+  redirectUri: 'http://127.0.0.1:8090/callback',
+  scope: ['openid'],
+  state: 'client-state',
+  codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  codeChallengeMethod: 'S256',
+  resource: [],
+});
+
+/** A pending upstream leg (`kind: 'leg'`). */
+export function pendingFixture(overrides: Partial<PendingLeg> = {}): PendingLeg {
   const now = Date.now();
   return {
     id: randomToken('state'),
-    kind: 'upstream',
+    kind: 'leg',
     sessionId: randomUUID(),
     providerName: 'corp',
     codeVerifier: randomToken('verifier'),
     nonce: randomToken('nonce'),
-    request: {
-      clientId: 'client-1',
-      redirectUri: 'http://127.0.0.1:8090/callback',
-      scope: ['openid'],
-      state: 'client-state',
-      codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      codeChallengeMethod: 'S256',
-      resource: [],
-    },
+    request: clientRequestFixture(),
     skippedProviders: [],
+    createdAt: now,
+    expiresAt: now + 600_000,
+    ...overrides,
+  };
+}
+
+/** A pending consent page (`kind: 'consent'`). */
+export function pendingConsentFixture(overrides: Partial<PendingConsent> = {}): PendingConsent {
+  const now = Date.now();
+  return {
+    id: randomToken('interaction'),
+    kind: 'consent',
+    csrfToken: randomToken('csrf'),
+    request: clientRequestFixture(),
     createdAt: now,
     expiresAt: now + 600_000,
     ...overrides,

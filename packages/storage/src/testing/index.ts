@@ -2,6 +2,7 @@ export {
   clientFixture,
   codeRecordFixture,
   grantFixture,
+  pendingConsentFixture,
   pendingFixture,
   randomToken,
   refreshTokenFixture,

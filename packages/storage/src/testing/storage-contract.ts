@@ -7,6 +7,7 @@ import {
   clientFixture,
   codeRecordFixture,
   grantFixture,
+  pendingConsentFixture,
   pendingFixture,
   randomToken,
   refreshTokenFixture,
@@ -98,6 +99,137 @@ export function runStorageContract(
         await invalid(storage.replaceUpstreamTokens(sid, '', second));
         await invalid(storage.replaceUpstreamTokens(sid, 'github', { accessToken: '' } as never));
         expect(await storage.getAllUpstreamTokens(sid)).toEqual({ github: first });
+      });
+
+      it('setUpstreamSessionExpiry sets the session end of every provider of the session, and nothing else', async () => {
+        const storage = await fresh();
+        const [sid, other] = [randomUUID(), randomUUID()];
+        const now = Date.now();
+        const corp = upstreamTokensFixture({ sessionExpiresAt: now + 60_000 });
+        // No access-token expiry: the entry lives exactly as long as the session.
+        const { expiresAt: _expiresAt, ...github } = upstreamTokensFixture({
+          sessionExpiresAt: now + 90_000,
+        });
+        const untouched = upstreamTokensFixture({ sessionExpiresAt: now + 60_000 });
+        await storage.storeUpstreamTokens(sid, 'corp', corp);
+        await storage.storeUpstreamTokens(sid, 'github', github);
+        await storage.storeUpstreamTokens(other, 'corp', untouched);
+        const end = now + 7 * 86_400_000;
+        expect(await storage.setUpstreamSessionExpiry(sid, end)).toBe(2);
+        const extended = {
+          corp: { ...corp, sessionExpiresAt: end },
+          github: { ...github, sessionExpiresAt: end },
+        };
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual(extended);
+        expect(await storage.getUpstreamTokens(sid, 'github')).toEqual(extended.github);
+        expect(await storage.getAllUpstreamTokens(other)).toEqual({ corp: untouched });
+        // It sets, so it may also shorten.
+        const sooner = now + 120_000.5;
+        expect(await storage.setUpstreamSessionExpiry(sid, sooner)).toBe(2);
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toEqual({ ...corp, sessionExpiresAt: sooner });
+        await invalid(storage.setUpstreamSessionExpiry('', end));
+        await invalid(storage.setUpstreamSessionExpiry('a{b}', end));
+        await invalid(storage.setUpstreamSessionExpiry(sid, Number.NaN));
+        await invalid(storage.setUpstreamSessionExpiry(sid, '1' as never));
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toEqual({ ...corp, sessionExpiresAt: sooner });
+      });
+
+      it('setUpstreamSessionExpiry never brings back deleted tokens and creates nothing for an unknown session', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const end = Date.now() + 86_400_000;
+        expect(await storage.setUpstreamSessionExpiry(randomUUID(), end)).toBe(0);
+        const github = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture());
+        await storage.deleteUpstreamTokensForProvider(sid, 'corp');
+        await storage.storeUpstreamTokens(sid, 'github', github);
+        expect(await storage.setUpstreamSessionExpiry(sid, end)).toBe(1);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({
+          github: { ...github, sessionExpiresAt: end },
+        });
+        await storage.deleteUpstreamTokens(sid);
+        expect(await storage.setUpstreamSessionExpiry(sid, end)).toBe(0);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
+        expect(await storage.getUpstreamTokens(sid, 'github')).toBeUndefined();
+      });
+
+      it('setUpstreamSessionExpiry deletes an entry past max(expiresAt, new end), keeps one whose access token outlives it', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const now = Date.now();
+        const live = upstreamTokensFixture({ expiresAt: now + 3_600_000, sessionExpiresAt: now + 60_000 });
+        const { expiresAt: _expiresAt, ...noExpiry } = upstreamTokensFixture({
+          sessionExpiresAt: now + 60_000,
+        });
+        const stale = upstreamTokensFixture({ expiresAt: now - 60_000, sessionExpiresAt: now + 60_000 });
+        await storage.storeUpstreamTokens(sid, 'live', live);
+        await storage.storeUpstreamTokens(sid, 'no-expiry', noExpiry);
+        await storage.storeUpstreamTokens(sid, 'stale', stale);
+        const past = now - 1000;
+        expect(await storage.setUpstreamSessionExpiry(sid, past)).toBe(1);
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({
+          live: { ...live, sessionExpiresAt: past },
+        });
+        expect(await storage.getUpstreamTokens(sid, 'stale')).toBeUndefined();
+      });
+
+      it('setUpstreamSessionExpiry is atomic: a concurrent bulk read never sees some providers extended and others not', async () => {
+        // Regression: the extension at code redemption read every provider, then stored each one
+        // again (N+1 calls): a reader in between saw a mix of old and new session ends.
+        const storage = await fresh();
+        const sid = randomUUID();
+        const providers = ['a', 'b', 'c', 'd', 'e'];
+        const now = Date.now();
+        for (const provider of providers) {
+          await storage.storeUpstreamTokens(
+            sid,
+            provider,
+            upstreamTokensFixture({ sessionExpiresAt: now + 60_000 }),
+          );
+        }
+        const ends = Array.from({ length: 40 }, (_, index) => now + 3_600_000 + index * 1000);
+        let writing = true;
+        let reads = 0;
+        const reader = (async () => {
+          while (writing) {
+            const all = await storage.getAllUpstreamTokens(sid);
+            expect(Object.keys(all).sort()).toEqual(providers);
+            expect(new Set(Object.values(all).map((tokens) => tokens.sessionExpiresAt)).size).toBe(1);
+            reads++;
+          }
+        })();
+        const counts = await Promise.all(ends.map((end) => storage.setUpstreamSessionExpiry(sid, end)));
+        writing = false;
+        await reader;
+        expect(counts).toEqual(ends.map(() => providers.length));
+        expect(reads).toBeGreaterThan(0);
+        const final = new Set(
+          Object.values(await storage.getAllUpstreamTokens(sid)).map((t) => t.sessionExpiresAt),
+        );
+        expect(final.size).toBe(1);
+        expect(ends).toContain([...final][0]);
+      });
+
+      it('setUpstreamSessionExpiry never undoes a concurrent refresh (no lost update)', async () => {
+        // Regression: the N+1 extension stored the tokens it had read, so a refresh that replaced
+        // them in between was overwritten with the old (already rotated) tokens.
+        const storage = await fresh();
+        const sid = randomUUID();
+        const now = Date.now();
+        await storage.storeUpstreamTokens(
+          sid,
+          'corp',
+          upstreamTokensFixture({ sessionExpiresAt: now + 60_000 }),
+        );
+        const refreshed = upstreamTokensFixture({ sessionExpiresAt: now + 60_000 });
+        const [count, replaced] = await Promise.all([
+          storage.setUpstreamSessionExpiry(sid, now + 86_400_000),
+          storage.replaceUpstreamTokens(sid, 'corp', refreshed),
+        ]);
+        expect([count, replaced]).toEqual([1, true]);
+        const stored = await storage.getUpstreamTokens(sid, 'corp');
+        expect(stored?.accessToken).toBe(refreshed.accessToken);
+        expect(stored?.refreshToken).toBe(refreshed.refreshToken);
       });
 
       it('returns {} for an unknown session', async () => {
@@ -232,6 +364,25 @@ export function runStorageContract(
         await invalid(storage.consumePendingAuthorization(''));
         await invalid(storage.savePendingAuthorization(pendingFixture({ id: '' })));
         await invalid(storage.savePendingAuthorization(pendingFixture({ sessionId: '' })));
+      });
+
+      it('keep each kind whole: a consent with its CSRF token, a leg with its session and PKCE values', async () => {
+        const storage = await fresh();
+        const consent = pendingConsentFixture();
+        const leg = pendingFixture({ userId: 'user-1', authTime: Date.now(), skippedProviders: ['extra'] });
+        await storage.savePendingAuthorization(consent);
+        await storage.savePendingAuthorization(leg);
+        expect(await storage.consumePendingAuthorization(consent.id)).toEqual(consent);
+        expect(await storage.consumePendingAuthorization(leg.id)).toEqual(leg);
+        await invalid(storage.savePendingAuthorization(pendingConsentFixture({ csrfToken: '' })));
+        await invalid(
+          storage.savePendingAuthorization({ ...pendingConsentFixture(), kind: 'other' } as never),
+        );
+        await invalid(storage.savePendingAuthorization(pendingFixture({ providerName: '' })));
+        await invalid(storage.savePendingAuthorization(pendingFixture({ codeVerifier: '' })));
+        await invalid(storage.savePendingAuthorization(pendingFixture({ nonce: '' })));
+        const { sessionId: _sessionId, ...withoutSession } = pendingFixture();
+        await invalid(storage.savePendingAuthorization(withoutSession as never));
       });
 
       it(`give exactly one winner among ${concurrency} concurrent consumers`, async () => {
@@ -589,6 +740,7 @@ export function runStorageContract(
       await unavailable(storage.getAllUpstreamTokens(sid));
       await unavailable(storage.getUpstreamTokens(sid, 'corp'));
       await unavailable(storage.storeUpstreamTokens(sid, 'corp', upstreamTokensFixture()));
+      await unavailable(storage.setUpstreamSessionExpiry(sid, Date.now() + 1_000));
       await unavailable(storage.consumeAuthorizationCode(code));
       await unavailable(storage.consumePendingAuthorization(randomToken()));
       await unavailable(storage.getClient('client-1'));

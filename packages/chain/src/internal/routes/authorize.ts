@@ -112,7 +112,7 @@ export function authorizeHandler(ctx: ServerContext) {
       const validated = validateRequest(
         ctx,
         params,
-        allowedScopes(client, ctx.config.scopesSupported),
+        allowedScopes(client, ctx.scopesSupported),
         client.responseTypes,
       );
       prompt = parsePrompt(params);
@@ -136,11 +136,9 @@ export function authorizeHandler(ctx: ServerContext) {
     await ctx.storage.savePendingAuthorization({
       id: interactionId,
       kind: 'consent',
-      // Rule 4: the session id comes from the server; a placeholder until the chain starts.
-      sessionId: randomToken(),
+      // Rule 4: no session yet; the server generates its id when the chain starts after consent.
       csrfToken,
       request,
-      skippedProviders: [],
       createdAt: now,
       expiresAt: now + ctx.pendingLifetime * 1000,
     });
@@ -149,7 +147,7 @@ export function authorizeHandler(ctx: ServerContext) {
       clientName: client.clientName ?? client.clientId,
       redirectHost: new URL(redirectUri).host,
       scopes: request.scope,
-      upstreams: ctx.upstreams.map((u) => ({ name: u.config.name, optional: u.config.optional })),
+      upstreams: ctx.upstreams.map((u) => ({ name: u.name, optional: u.optional })),
       action: endpoint(ctx, '/oauth/consent'),
       interactionId,
       csrfToken,

@@ -20,8 +20,8 @@ export function callbackHandler(ctx: ServerContext) {
     }
     // Consumed atomically: a replayed or unknown state finds nothing.
     const pending = await ctx.storage.consumePendingAuthorization(state);
-    if (pending === undefined || pending.kind !== 'upstream') {
-      const known = ctx.upstreams.some((u) => u.config.name === provider);
+    if (pending === undefined || pending.kind !== 'leg') {
+      const known = ctx.upstreams.some((u) => u.name === provider);
       ctx.logger.warn(
         { event: 'callback.unknown_state', provider: known ? provider : 'unknown' },
         'unknown, expired or replayed state',

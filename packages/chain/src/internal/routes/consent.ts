@@ -30,7 +30,7 @@ export function consentHandler(ctx: ServerContext) {
       return;
     }
     const pending = await ctx.storage.consumePendingAuthorization(interactionId);
-    if (pending === undefined || pending.kind !== 'consent' || pending.csrfToken === undefined) {
+    if (pending === undefined || pending.kind !== 'consent') {
       sendErrorPage(
         res,
         400,

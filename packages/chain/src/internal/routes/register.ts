@@ -72,7 +72,7 @@ export function registerHandler(ctx: ServerContext) {
     if (scopeValue !== undefined && (typeof scopeValue !== 'string' || scopeValue.length > 2048))
       throw metadataError('scope must be a string');
     const scopes = parseScope(scopeValue);
-    if (scopes.some((s) => !isScopeToken(s) || !ctx.config.scopesSupported.includes(s)))
+    if (scopes.some((s) => !isScopeToken(s) || !ctx.scopesSupported.includes(s)))
       throw metadataError('scope holds an unsupported scope');
 
     const kept: Record<string, unknown> = {};

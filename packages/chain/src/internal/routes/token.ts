@@ -6,6 +6,7 @@ import type { ServerContext } from '../context.js';
 import { randomToken, s256, safeEqual } from '../crypto.js';
 import { type Params, requiredFormParams } from '../params.js';
 import { parseScope } from '../scopes.js';
+import { extendSessionToGrant, grantEnd } from '../session-lifetime.js';
 
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 const REPLAY_MARKER_TTL_MS = 120_000;
@@ -111,7 +112,6 @@ async function authorizationCodeGrant(
     throw new OAuthError('invalid_grant', 'the authorization code is invalid', { detail: problem });
   }
   const now = ctx.now();
-  const lifetimes = ctx.config.tokenLifetimes;
   const withRefresh = refreshAllowed(client, record.scope);
   const grant: Grant = {
     grantId: record.grantId,
@@ -122,11 +122,11 @@ async function authorizationCodeGrant(
     resource: record.resource,
     authTime: record.authTime,
     createdAt: now,
-    expiresAt: now + (withRefresh ? lifetimes.refreshToken : lifetimes.accessToken) * 1000,
+    expiresAt: grantEnd(ctx, now, withRefresh),
   };
   const refreshToken = withRefresh ? newRefreshToken(grant.grantId) : undefined;
   await ctx.storage.saveGrant(grant, refreshToken);
-  await extendUpstreamTokens(ctx, grant);
+  await extendSessionToGrant(ctx, grant);
   // A concurrent replay may have revoked the grant before it was saved: the replay marker
   // tells, and the grant is revoked again so it cannot survive (RFC 9700 §4.14 spirit).
   const marker = await ctx.storage.tryAcquireLock(`code-replay:${record.grantId}`, REPLAY_MARKER_TTL_MS);
@@ -143,19 +143,6 @@ async function authorizationCodeGrant(
     'tokens issued',
   );
   return response;
-}
-
-/** The session's upstream tokens now live as long as the grant (they lived as long as the chain). */
-async function extendUpstreamTokens(ctx: ServerContext, grant: Grant): Promise<void> {
-  const held = await ctx.storage.getAllUpstreamTokens(grant.sessionId);
-  await Promise.all(
-    Object.entries(held).map(([provider, tokens]) =>
-      ctx.storage.storeUpstreamTokens(grant.sessionId, provider, {
-        ...tokens,
-        sessionExpiresAt: grant.expiresAt,
-      }),
-    ),
-  );
 }
 
 async function tokenResponse(

@@ -1,4 +1,4 @@
-import { InvalidStorageArgumentError } from '../errors.js';
+import { InvalidStorageArgumentError } from '../../errors.js';
 
 /**
  * The Redis key layout (SPEC §3). Upstream keys carry the session id as a hash tag,

@@ -1,0 +1,81 @@
+import { type GatewayConfig, parseConfig, Secret, type UpstreamConfig } from '@auth/config';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logging/create-logger.js';
+import { createGateway } from './create-gateway.js';
+import { createUpstreamClients } from './upstream-clients-from-config.js';
+
+const config = (): GatewayConfig =>
+  parseConfig(
+    {
+      issuer: 'http://127.0.0.1:8080',
+      upstreams: [
+        { name: 'corp', type: 'oidc', issuer: 'http://127.0.0.1:9001', client_id: 'gw' },
+        {
+          name: 'github',
+          type: 'oauth2',
+          authorization_endpoint: 'http://127.0.0.1:9002/login/oauth/authorize',
+          token_endpoint: 'http://127.0.0.1:9002/login/oauth/access_token',
+          userinfo: { endpoint: 'http://127.0.0.1:9002/user' },
+          client_id: 'gw',
+          optional: true,
+        },
+      ],
+    },
+    { env: {} },
+  );
+
+const unusable = (): UpstreamConfig => ({
+  name: 'corp',
+  type: 'oidc',
+  // Plain http off loopback: never allowed.
+  issuer: 'http://idp.example.com',
+  clientId: 'gw',
+  clientSecret: new Secret('upstream-secret-value'),
+  scopes: ['openid'],
+  optional: false,
+});
+
+describe('createUpstreamClients', () => {
+  it('builds one client per configured upstream, by name, in chain order', () => {
+    const clients = createUpstreamClients(config().upstreams);
+    expect(clients.map((client) => client.name)).toEqual(['corp', 'github']);
+    expect(clients[0]).toMatchObject({ name: 'corp', type: 'oidc' });
+    expect(clients[1]).toMatchObject({ name: 'github', type: 'oauth2' });
+  });
+
+  it('reports an unusable upstream at start, naming it but not its secret', () => {
+    let error: unknown;
+    try {
+      createUpstreamClients([unusable()]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ name: 'UpstreamOptionsError', code: 'ERR_UPSTREAM_INVALID_OPTIONS' });
+    expect((error as Error).message).toContain('corp');
+    expect((error as Error).message).not.toContain('upstream-secret-value');
+  });
+
+  it('allows plain http only when every URL of the upstream is on loopback', () => {
+    const mixed: UpstreamConfig = {
+      name: 'github',
+      type: 'oauth2',
+      authorizationEndpoint: 'https://github.example.com/login/oauth/authorize',
+      tokenEndpoint: 'http://github.example.com/login/oauth/access_token',
+      userinfo: { endpoint: 'https://api.github.example.com/user', subjectField: 'id' },
+      clientId: 'gw',
+      scopes: [],
+      optional: false,
+    };
+    expect(() => createUpstreamClients([mixed])).toThrow(/github/);
+    expect(createUpstreamClients([{ ...mixed, tokenEndpoint: 'https://github.example.com/t' }])).toHaveLength(
+      1,
+    );
+  });
+
+  it('makes createGateway fail at start for an unusable upstream', async () => {
+    const bad = { ...config(), upstreams: [unusable()] };
+    await expect(
+      createGateway({ config: bad, logger: createLogger({ level: 'silent' }), warnOnMemoryStorage: false }),
+    ).rejects.toMatchObject({ name: 'UpstreamOptionsError' });
+  });
+});

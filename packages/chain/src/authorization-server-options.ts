@@ -1,0 +1,80 @@
+import type { Logger } from '@auth/protocol';
+import type { Storage } from '@auth/storage';
+import type { UpstreamClient } from '@auth/upstream';
+
+/** One upstream IdP of the chain, with the client the app built for it. */
+export interface ChainUpstream {
+  /**
+   * The client of this upstream (`@auth/upstream`'s `createUpstreamClient`). Its `name` names the
+   * upstream: the callback path `/oauth/callback/<name>` and the key of the session's tokens.
+   * Pass the same client to the identity middleware, so both share one discovery cache.
+   */
+  client: UpstreamClient;
+  /** When true, a failing leg is skipped instead of failing the chain. Default false. */
+  optional?: boolean;
+}
+
+/** Signing algorithms of the AS's tokens (RFC 7518 §3.1, RFC 8037). */
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+
+/** One signing key; the first of the list signs, every one verifies (rotation without invalidating live tokens). */
+export interface SigningKey {
+  /** The PKCS8 PEM private key: P-256 for ES256, RSA of at least 2048 bits for RS256, Ed25519 for EdDSA. */
+  pem: string;
+  alg: SigningAlgorithm;
+  /** How errors name the key (e.g. its file); never its content. */
+  label: string;
+}
+
+/** A pre-registered client, saved to storage at start (static: never evicted). */
+export interface StaticClient {
+  clientId: string;
+  /** Present: a confidential client (`client_secret_basic`); stored only as a hash. Absent: public, PKCE only. */
+  clientSecret?: string;
+  clientName?: string;
+  /** Matched exactly, except a loopback `http` URI matches on any port (RFC 8252 §7.3). */
+  redirectUris: string[];
+  /** Trusted clients skip the consent page. Default false. */
+  trusted?: boolean;
+  /** Scopes this client may request; absent = every supported scope. */
+  scopes?: string[];
+}
+
+/** Token lifetimes, in seconds. */
+export interface TokenLifetimes {
+  accessToken: number;
+  /** Also the lifetime of a grant with refresh tokens, and so of its gateway session. */
+  refreshToken: number;
+  authorizationCode: number;
+}
+
+/** Options of `createAuthorizationServer`: everything the chain needs, and no more. */
+export interface AuthorizationServerOptions {
+  /** The issuer identifier (RFC 8414 §2): https, or http on a loopback host; no query, fragment or trailing slash. */
+  issuer: string;
+  /** The upstreams in chain order; at least one. */
+  upstreams: ChainUpstream[];
+  /** The resources (RFC 8707) tokens may be issued for: the protected routes' URLs. */
+  audiences: string[];
+  lifetimes: TokenLifetimes;
+  /** Empty or absent: an ephemeral ES256 key is generated (with a warning). */
+  signingKeys?: SigningKey[];
+  /** Scopes a client may request (and register with). */
+  scopesSupported: string[];
+  /** Pre-registered clients. Default none. */
+  clients?: StaticClient[];
+  /** Whether RFC 7591 dynamic registration (`/oauth/register`) is open. */
+  registration: { enabled: boolean };
+  storage: Storage;
+  /** pino-compatible; default silent. Token values are never logged. */
+  logger?: Logger;
+  /** Clock (epoch ms); default `Date.now`. */
+  now?: () => number;
+  /** Bound on every upstream call the chain waits for (plus one second); default 10 s. */
+  upstreamTimeoutMs?: number;
+  /**
+   * HMAC key (at least 32 bytes) of the consent cookies. Default: derived (HKDF) from the signing key, so
+   * replicas sharing the key agree; ephemeral when the signing key is.
+   */
+  cookieSecret?: Uint8Array;
+}
