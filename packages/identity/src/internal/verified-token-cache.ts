@@ -10,13 +10,21 @@ export interface VerifiedToken {
   expiresAtMs: number;
 }
 
+interface Slot {
+  entry: VerifiedToken;
+  /** Read since it was inserted or last given its second chance. */
+  used: boolean;
+}
+
 /**
- * A bounded LRU of verified tokens keyed by the token string (a Map keeps insertion
- * order; a hit moves the entry to the end, the oldest is evicted first).
+ * A bounded cache of verified tokens keyed by the token string, evicting by second chance
+ * (CLOCK): a hit only sets a flag, so it costs one map lookup (a token is a fresh string of some
+ * 600 characters on every request, and each lookup hashes it); when the cache is full, the
+ * oldest entry goes unless it was read, in which case it is kept once more at the young end.
  * Expiry and key removal are checked by the caller on every hit.
  */
 export class VerifiedTokenCache {
-  readonly #entries = new Map<string, VerifiedToken>();
+  readonly #slots = new Map<string, Slot>();
   readonly #maxEntries: number;
 
   constructor(maxEntries: number) {
@@ -24,28 +32,34 @@ export class VerifiedTokenCache {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#slots.size;
   }
 
   get(token: string): VerifiedToken | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) return undefined;
-    this.#entries.delete(token);
-    this.#entries.set(token, entry);
-    return entry;
+    const slot = this.#slots.get(token);
+    if (slot === undefined) return undefined;
+    slot.used = true;
+    return slot.entry;
   }
 
   set(token: string, entry: VerifiedToken): void {
     if (this.#maxEntries === 0) return;
-    this.#entries.delete(token);
-    this.#entries.set(token, entry);
-    if (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
+    // Room is made before the insert, so the new entry is never the one evicted.
+    if (!this.#slots.delete(token) && this.#slots.size >= this.#maxEntries) this.#evictOne();
+    this.#slots.set(token, { entry, used: false });
   }
 
   delete(token: string): void {
-    this.#entries.delete(token);
+    this.#slots.delete(token);
+  }
+
+  #evictOne(): void {
+    // Ends: every pass clears the flags it meets, so at worst the first entry it re-queued goes.
+    for (const [token, slot] of this.#slots) {
+      this.#slots.delete(token);
+      if (!slot.used) return;
+      slot.used = false;
+      this.#slots.set(token, slot);
+    }
   }
 }
