@@ -24,7 +24,7 @@ export function createUpstreamClient(
   validateOptions(options, runtime);
   const timeoutMs = runtime.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const context: ClientContext = {
-    fetch: createBoundedFetch(options.name, runtime.fetch ?? globalThis.fetch, timeoutMs),
+    fetch: createBoundedFetch(options.name, runtime.fetch, timeoutMs),
     timeoutMs,
     logger: runtime.logger ?? silentLogger,
     now: runtime.now ?? Date.now,

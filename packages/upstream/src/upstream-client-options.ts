@@ -41,7 +41,7 @@ export type UpstreamClientOptions = OidcUpstreamClientOptions | OAuth2UpstreamCl
 
 /** Injectable runtime collaborators (oauth4webapi style). */
 export interface UpstreamRuntime {
-  /** Defaults to the global `fetch`. */
+  /** The HTTP client for every call to the IdP; default: undici's `request` (a keep-alive pool). */
   fetch?: typeof fetch;
   /** Bound on every upstream HTTP call, body included. Default 10 000 ms. */
   timeoutMs?: number;

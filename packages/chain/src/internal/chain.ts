@@ -7,6 +7,7 @@ import { chainError, describeError } from './chain-error.js';
 import { clientRedirectUrl, errorRedirectUrl } from './client-redirect.js';
 import { endpoint, type ServerContext, type Upstream } from './context.js';
 import { randomToken } from './crypto.js';
+import { redirectTo } from './redirect.js';
 import { resolveUser } from './resolve-user.js';
 import { chainSessionEnd } from './session-lifetime.js';
 import { withTimeout } from './with-timeout.js';
@@ -96,7 +97,7 @@ export async function continueChain(
       { event: 'chain.leg.start', provider: name, clientId: state.request.clientId },
       'upstream leg',
     );
-    res.redirect(status, url.href);
+    redirectTo(res, status, url.href);
     return;
   }
   await issueCode(ctx, state, res);
@@ -138,7 +139,7 @@ export async function failChain(
     );
   }
   unbindChain(ctx, res, state.sessionId);
-  res.redirect(303, errorRedirectUrl(state.request.redirectUri, mapped, state.request.state, ctx.issuer));
+  redirectTo(res, 303, errorRedirectUrl(state.request.redirectUri, mapped, state.request.state, ctx.issuer));
 }
 
 /** Handles `/oauth/callback/:upstream` for a consumed pending leg. */
@@ -264,5 +265,9 @@ async function issueCode(ctx: ServerContext, state: ChainState, res: Response): 
     'authorization code issued',
   );
   unbindChain(ctx, res, state.sessionId);
-  res.redirect(303, clientRedirectUrl(request.redirectUri, { code, state: request.state, iss: ctx.issuer }));
+  redirectTo(
+    res,
+    303,
+    clientRedirectUrl(request.redirectUri, { code, state: request.state, iss: ctx.issuer }),
+  );
 }

@@ -42,9 +42,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-const bounded = (timeoutMs = 5_000) => createBoundedFetch('idp', fetch, timeoutMs);
+describe.each([
+  ['undici request (the default)', undefined],
+  ['an injected fetch', fetch],
+] as const)('createBoundedFetch over %s', (_name, fetchImpl) => {
+  const bounded = (timeoutMs = 5_000) => createBoundedFetch('idp', fetchImpl, timeoutMs);
 
-describe('createBoundedFetch', () => {
   it('returns a readable buffered response', async () => {
     const response = await bounded()(`${server.url}/ok`, { method: 'GET' });
     expect(response.status).toBe(200);

@@ -9,6 +9,7 @@ import { setCookie } from '../cookies.js';
 import { randomToken } from '../crypto.js';
 import { sendConsentPage, sendErrorPage } from '../html.js';
 import { type Params, queryParams } from '../params.js';
+import { redirectTo } from '../redirect.js';
 import { matchRedirectUri } from '../redirect-uri.js';
 import { allowedScopes, parseScope } from '../scopes.js';
 
@@ -166,5 +167,5 @@ function redirectError(
     { event: 'authorize.rejected', error: error.error, detail: error.errorDescription },
     'rejected',
   );
-  res.redirect(302, errorRedirectUrl(redirectUri, error, state, ctx.issuer));
+  redirectTo(res, 302, errorRedirectUrl(redirectUri, error, state, ctx.issuer));
 }

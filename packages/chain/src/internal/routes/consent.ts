@@ -8,6 +8,7 @@ import { clearCookie, readCookie } from '../cookies.js';
 import { safeEqual } from '../crypto.js';
 import { sendErrorPage } from '../html.js';
 import { formParams } from '../params.js';
+import { redirectTo } from '../redirect.js';
 
 /** `POST /oauth/consent`: the consent form's answer (SPEC §5.3). */
 export function consentHandler(ctx: ServerContext) {
@@ -60,7 +61,7 @@ export function consentHandler(ctx: ServerContext) {
     if (decision !== 'allow') {
       ctx.logger.info({ event: 'consent.denied', clientId: request.clientId }, 'consent denied');
       const error = new OAuthError('access_denied', 'the user denied the request');
-      res.redirect(303, errorRedirectUrl(request.redirectUri, error, request.state, ctx.issuer));
+      redirectTo(res, 303, errorRedirectUrl(request.redirectUri, error, request.state, ctx.issuer));
       return;
     }
     rememberClient(req, res, request.clientId, request.scope, ctx.cookieSecret, ctx.now(), ctx.cookie);
