@@ -12,6 +12,7 @@ import { reverseProxy } from '../proxy/reverse-proxy.js';
 import { chainOptionsFromConfig } from './chain-options-from-config.js';
 import { createStorageFromConfig } from './create-storage-from-config.js';
 import { healthRoutes } from './health-routes.js';
+import { inOrder } from './in-order.js';
 import {
   protectedResourceMetadata,
   protectedResourceMetadataPath,
@@ -99,8 +100,10 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     // protectedRoute refuses, at start-up, a swap without the identity middleware before it (SPEC §8).
     app.use(
       route.path,
-      ...protectedRoute(identity, swap),
-      reverseProxy(route.backend, backendPools.poolFor(new URL(route.backend)), logger),
+      inOrder([
+        ...protectedRoute(identity, swap),
+        reverseProxy(route.backend, backendPools.poolFor(new URL(route.backend)), logger),
+      ]),
     );
   }
 
