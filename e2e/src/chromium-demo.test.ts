@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /**
- * SPEC §11: one headless Chromium run of the demo flow. The demo client page
+ * One headless Chromium run of the demo flow. The demo client page
  * (`startDemoClient`) is a registered, untrusted client, so the consent page shows.
  */
 describe('headless Chromium through the demo: consent, corp login, github login, both backends', () => {
@@ -70,7 +70,7 @@ describe('headless Chromium through the demo: consent, corp login, github login,
     await page.goto(client.url);
     await page.click('#login');
 
-    // Consent (SPEC §5.3): names the client, the redirect host and the upstreams in order.
+    // Consent (docs/architecture.md#consent): names the client, the redirect host and the upstreams in order.
     const allow = page.locator('button[name="decision"][value="allow"]');
     await allow.waitFor();
     expect(page.url().startsWith(`${stack.issuer}/oauth/authorize`)).toBe(true);
@@ -124,7 +124,7 @@ describe('headless Chromium through the demo: consent, corp login, github login,
     });
     expect(((await user.json()) as { login: string }).login).toBe('erin');
 
-    // Again in the same browser: consent is remembered (signed cookie, SPEC §5.3) and both IdPs
+    // Again in the same browser: consent is remembered (signed cookie) and both IdPs
     // still hold a session, so the chain runs through without a single page to click.
     visited.length = 0;
     await page.goto(client.url);

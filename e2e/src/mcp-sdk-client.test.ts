@@ -9,7 +9,7 @@ import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:33418/oauth/callback';
 
-/** SPEC §11: the MCP TypeScript SDK's `auth()` against the spawned gateway. */
+/** The MCP TypeScript SDK's `auth()` against the spawned gateway. */
 describe('MCP TypeScript SDK client auth() against the gateway', () => {
   let stack: Stack;
   const provider = new InMemoryProvider(REDIRECT_URI);
@@ -90,7 +90,7 @@ describe('MCP TypeScript SDK client auth() against the gateway', () => {
     expect(stack.githubBackend.received).toHaveLength(0);
   });
 
-  it('a replayed code fails with invalid_grant and revokes the grant its first use issued (SPEC §7)', async () => {
+  it('a replayed code fails with invalid_grant and revokes the grant its first use issued', async () => {
     const replay = new InMemoryProvider(REDIRECT_URI);
     replay.client = provider.client;
     replay.verifier = provider.verifier;

@@ -49,7 +49,7 @@ async function startMcpBackend(): Promise<{ url: string; requests: number; close
   };
 }
 
-/** SPEC §1 end to end: an MCP client (the SDK's Client and transport) calls an MCP server behind the gateway. */
+/** End to end (docs/architecture.md#what-the-gateway-does): an MCP client (the SDK's Client and transport) calls an MCP server behind the gateway. */
 describe('MCP SDK Client over Streamable HTTP through the gateway to a real MCP server', () => {
   let stack: Stack;
   let backend: Awaited<ReturnType<typeof startMcpBackend>>;

@@ -6,7 +6,7 @@ import { MOCK_IDP_TOKEN, SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
 
 /**
- * Issue 6 "It must show" 5 and SPEC §11: one login through both upstreams with
+ * Issue 6 "It must show" 5: one login through both upstreams with
  * oauth4webapi as the client, against the gateway CLI, two mock IdP CLIs (corp OIDC,
  * GitHub-shaped OAuth 2.0) and two echo backends.
  */
@@ -99,7 +99,7 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
     const githubPost = browser.hops.find((h) => h.method === 'POST' && h.url.startsWith(stack.github.url));
     expect(githubPost?.status).toBe(303);
     expect(githubPost?.location?.startsWith(`${stack.issuer}/oauth/callback/github?`)).toBe(true);
-    // The corp leg's callback sends the browser on to github; the github leg's callback to the client (SPEC §6: 303).
+    // The corp leg's callback sends the browser on to github; the github leg's callback to the client (303, docs/architecture.md#the-login-chain).
     const corpCallback = browser.hops.find((h) => h.url.startsWith(`${stack.issuer}/oauth/callback/corp`));
     expect(corpCallback?.location?.startsWith(`${stack.github.url}/login/oauth/authorize`)).toBe(true);
     const githubCallback = browser.hops.find((h) =>
@@ -134,7 +134,7 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
     expect(claims?.iss).toBe(stack.issuer);
     expect(claims?.aud).toBe(client.client_id);
 
-    // SPEC §1: the client never sees an upstream token, neither in the token response nor inside the JWT.
+    // The client never sees an upstream token, neither in the token response nor inside the JWT.
     expect(JSON.stringify(tokens)).not.toMatch(MOCK_IDP_TOKEN);
     const [, payload = ''] = tokens.access_token.split('.');
     const accessClaims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<

@@ -1,6 +1,6 @@
 import { MockIdpError } from './mock-idp-error.js';
 
-/** Defects the ID token can be given (SPEC §10). */
+/** Defects the ID token can be given (docs/architecture.md#the-mock-idp). */
 export type IdTokenFault =
   | 'bad_signature'
   | 'wrong_nonce'
@@ -10,7 +10,7 @@ export type IdTokenFault =
   | 'alg_none';
 
 /**
- * Faults to inject, as posted to `POST /_mock/faults` (snake_case, SPEC §10). Each field lasts
+ * Faults to inject, as posted to `POST /_mock/faults` (snake_case). Each field lasts
  * until cleared, or applies once when `once` is true. Setting faults merges with the active ones.
  */
 export interface MockIdpFaults {

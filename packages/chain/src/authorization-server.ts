@@ -135,7 +135,7 @@ function methodNotAllowed(allow: string): RequestHandler {
 }
 
 /**
- * Creates the authorization server of SPEC §5–§7: RFC 8414 discovery, the
+ * Creates the authorization server (docs/architecture.md#the-authorization-server): RFC 8414 discovery, the
  * authorization endpoint with consent and the sequential multi-upstream chain,
  * the token endpoint (RFC 6749, RFC 7636, RFC 9068 access tokens), RFC 7591
  * registration, RFC 7009 revocation, RFC 7662 introspection and OIDC userinfo.

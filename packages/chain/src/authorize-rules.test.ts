@@ -7,7 +7,7 @@ import { type Harness, startHarness } from './test-support/gateway-harness.js';
 const LOOPBACK = 'http://127.0.0.1:9000/cb';
 const WEB = 'https://web.example.com/callback';
 
-describe('/oauth/authorize rules (SPEC §5)', () => {
+describe('/oauth/authorize rules', () => {
   let h: Harness;
   let challenge: string;
   beforeAll(async () => {

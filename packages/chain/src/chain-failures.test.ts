@@ -8,7 +8,7 @@ import { type RecordingStorage, recordSessions } from './test-support/recording-
 // Generous enough that a normal leg never hits it on a loaded machine.
 const TIMEOUT_MS = 2000;
 
-/** Every mock IdP fault of SPEC §10 that must abort a required leg, and the client error of SPEC §6. */
+/** Every mock IdP fault that must abort a required leg, and the client error it gives (docs/architecture.md#chain-failures-and-optional-upstreams). */
 const FAULTS: Array<[string, MockIdpFaults, string]> = [
   ['authorize error access_denied', { authorize_error: 'access_denied' }, 'access_denied'],
   [
@@ -30,7 +30,7 @@ const FAULTS: Array<[string, MockIdpFaults, string]> = [
   ['wrong iss in the authorization response', { response_iss: 'wrong' }, 'server_error'],
 ];
 
-describe('chain failures (SPEC §6)', () => {
+describe('chain failures', () => {
   let h: Harness;
   let storage: RecordingStorage;
   beforeAll(async () => {
@@ -103,7 +103,7 @@ describe('chain failures (SPEC §6)', () => {
   });
 });
 
-describe('optional upstreams (SPEC §6)', () => {
+describe('optional upstreams', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({

@@ -14,7 +14,7 @@ export interface ConfigIssue {
 export type ConfigErrorCode = 'ERR_CONFIG_INVALID' | 'ERR_CONFIG_UNREADABLE';
 
 /**
- * Every problem of a configuration at once (SPEC §4). `issues` holds each one
+ * Every problem of a configuration at once (docs/architecture.md#configuration). `issues` holds each one
  * with its path; `message` lists them all. No secret value is ever included.
  */
 export class ConfigError extends Error {

@@ -82,7 +82,7 @@ export interface OAuth2UpstreamConfig extends UpstreamBase {
 
 export type UpstreamConfig = OidcUpstreamConfig | OAuth2UpstreamConfig;
 
-/** A protected route of the reference server (SPEC §9). */
+/** A protected route of the reference server (docs/architecture.md#the-reference-server). */
 export interface RouteConfig {
   /** Path prefix, e.g. `/mcp/github`. */
   path: string;
@@ -109,7 +109,7 @@ export interface ProxyConfig {
   maxConnections: number;
 }
 
-/** The normalized, fully typed gateway configuration (SPEC §4): durations in seconds, defaults applied, secrets resolved. */
+/** The normalized, fully typed gateway configuration (docs/architecture.md#configuration): durations in seconds, defaults applied, secrets resolved. */
 export interface GatewayConfig {
   issuer: string;
   /** Empty = an ephemeral ES256 key is generated at start (with a warning). */

@@ -1104,13 +1104,13 @@ const rejected: Rejected[] = [
   },
 ];
 
-describe('parseConfig: accepted configurations (SPEC §4)', () => {
+describe('parseConfig: accepted configurations', () => {
   it.each(accepted)('$rule', ({ config, options, check }) => {
     check(parseConfig(config, { env: BASE_ENV, ...options }));
   });
 });
 
-describe('parseConfig: rejected configurations (SPEC §4)', () => {
+describe('parseConfig: rejected configurations', () => {
   it.each(rejected)('$rule → $path', ({ config, options, path, message }) => {
     const error = configErrorOf(() => parseConfig(config, { env: BASE_ENV, ...options }));
     expectIssue(error, path, message);

@@ -23,7 +23,7 @@ export interface ParseConfigOptions {
 }
 
 /**
- * Validates a gateway configuration (SPEC §4) given as YAML/JSON text or as a
+ * Validates a gateway configuration (docs/architecture.md#configuration) given as YAML/JSON text or as a
  * parsed object, and returns it normalized: durations in seconds, defaults
  * applied, secrets resolved from `*_env` / `*_file`, a lone unnamed upstream
  * named `default`, each route's `resource` = issuer + path (RFC 8707).

@@ -21,7 +21,7 @@ function withKeys(files: Record<string, string>, entries: string[]) {
   return () => parseConfig(config, { env: BASE_ENV, baseDir: '/etc/gateway', readFile: fakeFiles(files) });
 }
 
-describe('signing keys (SPEC §4, RFC 7518 §3.1, RFC 8037)', () => {
+describe('signing keys (RFC 7518 §3.1, RFC 8037)', () => {
   it.each([
     ['p256', 'ES256'],
     ['rsa2048', 'RS256'],

@@ -203,7 +203,7 @@ describe('createAuthenticator', () => {
     });
   });
 
-  describe('enrichment (SPEC §8.3)', () => {
+  describe('enrichment', () => {
     it('reads storage exactly once per request, whatever the number of providers', async () => {
       const counted = countCalls(storage);
       const providers = ['corp', 'github', 'gitlab', 'slack', 'jira'];

@@ -25,7 +25,7 @@ export type IdentityMiddlewareOptions = (AuthenticatorOptions | { authenticator:
   AuthenticateOptions;
 
 /**
- * Express middleware (SPEC §8): verifies the bearer token, sets `req.identity` and
+ * Express middleware (docs/architecture.md#the-protected-path): verifies the bearer token, sets `req.identity` and
  * answers rejections itself (400/401 with `WWW-Authenticate`, 503 when storage is down).
  */
 export function createIdentityMiddleware(options: IdentityMiddlewareOptions): RequestHandler {

@@ -18,7 +18,7 @@ export interface UpstreamState {
   reason?: string;
 }
 
-/** The authenticated caller, attached to `req.identity` (SPEC §8). */
+/** The authenticated caller, attached to `req.identity`. */
 export interface Identity {
   /** `sub`: the gateway's internal user id. */
   subject: string;

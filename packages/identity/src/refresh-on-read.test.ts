@@ -20,7 +20,7 @@ function identityOf(result: AuthResult): Identity {
   return result.identity;
 }
 
-describe('refresh on read (SPEC §8.4) against real mock IdPs', () => {
+describe('refresh on read against real mock IdPs', () => {
   let key: TestKey;
   let corp: MockUpstream;
   let github: MockUpstream;

@@ -14,7 +14,7 @@ import {
 
 runStorageContract('memory', async () => ({ storage: createMemoryStorage() }));
 
-describe('memory storage: eviction with an injected clock (SPEC §3)', () => {
+describe('memory storage: eviction with an injected clock', () => {
   const HOUR = 3_600_000;
 
   it('keeps an entry whose access token expired while its session lives, and evicts it after', async () => {

@@ -38,7 +38,7 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
 
 /**
  * The embedded storage backend: everything in process memory, lost on restart,
- * not shared between replicas. Bounded, with expiry driven by a min-heap (SPEC §3).
+ * not shared between replicas. Bounded, with expiry driven by a min-heap (docs/architecture.md#storage-rules).
  * One module per port (`internal/memory/`), sharing the clock and the sweep.
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage {

@@ -48,7 +48,7 @@ runStorageContract('redis cluster, encrypted at rest', async () => ({
   storage: store(prefix(), randomBytes(32)),
 }));
 
-describe('redis cluster: one session (one grant), one slot (SPEC §3)', () => {
+describe('redis cluster: one session (one grant), one slot', () => {
   it('every key of a session hashes to one slot (CLUSTER KEYSLOT), and sessions spread over slots', async () => {
     const keyPrefix = prefix();
     const storage = store(keyPrefix);

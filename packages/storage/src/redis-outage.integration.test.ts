@@ -120,7 +120,7 @@ function everything(error: unknown): string {
   return parts.join(' | ');
 }
 
-describe('redis errors carry no token value (SPEC §3)', () => {
+describe('redis errors carry no token value', () => {
   it('a Redis error does not keep the command arguments (the token record) in its cause', async () => {
     // Regression: the ioredis error became the StorageUnavailableError's cause as is, and ioredis
     // puts `command: { name, args }` on it: a logger serializing the cause chain printed the
@@ -146,7 +146,7 @@ describe('redis errors carry no token value (SPEC §3)', () => {
   });
 });
 
-describe('redis outage (SPEC §3): typed errors within a bounded time, then recovery', () => {
+describe('redis outage: typed errors within a bounded time, then recovery', () => {
   it('a store with its own client (url): every method rejects while Redis is down, and works once it is back', async () => {
     const logger = recordingLogger();
     const storage = createRedisStorage({

@@ -81,7 +81,7 @@ async function dumpKeys(keyPrefix: string): Promise<Map<string, string>> {
   return dump;
 }
 
-describe('redis: eviction (SPEC §3), read by PTTL', () => {
+describe('redis: eviction, read by PTTL', () => {
   const HOUR = 3_600_000;
 
   it('sets the entry TTL to max(access expiry, session expiry) and never shortens the index', async () => {

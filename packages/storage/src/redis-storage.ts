@@ -40,7 +40,7 @@ export interface RedisStorageOptions {
 /**
  * Redis backend over ioredis (single node, Sentinel or Cluster). Multi-key operations
  * are Lua scripts (one round trip, atomic); records can be encrypted at rest; any
- * Redis failure becomes `StorageUnavailableError` within `commandTimeoutMs` (SPEC §3).
+ * Redis failure becomes `StorageUnavailableError` within `commandTimeoutMs` (docs/architecture.md#storage-rules).
  * One module per port (`internal/redis/`), sharing the client, key layout and codec.
  */
 export function createRedisStorage(options: RedisStorageOptions): Storage {

@@ -4,7 +4,7 @@ import { UpstreamError, type UpstreamErrorCode } from './upstream-error.js';
 const error = (code: UpstreamErrorCode, options: { oauthError?: string; status?: number } = {}) =>
   new UpstreamError('corp', code, 'message', options);
 
-describe('UpstreamError category and permanent (SPEC §6, §8)', () => {
+describe('UpstreamError category and permanent', () => {
   it.each([
     [error('ERR_UPSTREAM_NETWORK'), 'unavailable', false],
     [error('ERR_UPSTREAM_TIMEOUT'), 'unavailable', false],

@@ -37,7 +37,7 @@ export class UpstreamError extends Error {
   /**
    * `denied`: the user or IdP refused (maps to `access_denied`);
    * `unavailable`: network, timeout, 5xx, 408, 429 or `temporarily_unavailable` (maps to `temporarily_unavailable`);
-   * `failed`: anything else (maps to `server_error`). SPEC §6.
+   * `failed`: anything else (maps to `server_error`; docs/architecture.md#chain-failures-and-optional-upstreams).
    */
   get category(): 'denied' | 'unavailable' | 'failed' {
     if (this.code === 'ERR_UPSTREAM_NETWORK' || this.code === 'ERR_UPSTREAM_TIMEOUT') return 'unavailable';

@@ -11,7 +11,7 @@ export function upstreamSwapProvider(handler: unknown): string | undefined {
 }
 
 /**
- * Start-up check (SPEC §8): every upstreamswap in a route's handler chain must come after
+ * Start-up check (docs/architecture.md#upstream-swap): every upstreamswap in a route's handler chain must come after
  * an identity middleware. Nested arrays are walked in order, as express does.
  * Throws `UpstreamSwapOptionsError` (`ERR_UPSTREAMSWAP_IDENTITY_MISSING`) on a miswired route.
  */

@@ -6,7 +6,7 @@ import type { Logger } from '@auth/protocol';
  */
 export type HeaderStrategy = 'replace' | 'custom';
 
-/** Options of `createUpstreamSwap` (SPEC §8). */
+/** Options of `createUpstreamSwap`. */
 export interface UpstreamSwapOptions {
   /** The upstream provider whose token this route's backend needs (`corp`, `github`, `default`). */
   providerName: string;

@@ -11,7 +11,7 @@ export const UPSTREAM_SWAP = Symbol.for('@auth/upstreamswap/middleware');
 const SAFE_VALUE = /^[\x21-\x7e]+$/;
 
 /**
- * Express middleware (SPEC §8) that swaps the gateway's bearer token for the upstream
+ * Express middleware (docs/architecture.md#upstream-swap) that swaps the gateway's bearer token for the upstream
  * token of `providerName`, read from `req.identity` only (never from storage).
  * Mount it after `@auth/identity`'s middleware; see `protectedRoute`.
  * Invalid options throw `UpstreamSwapOptionsError` here, not on the first request.

@@ -3,7 +3,7 @@ import { MockIdpError } from '../mock-idp-error.js';
 import { parseMockIdpFaults } from '../mock-idp-faults.js';
 import type { IdpContext } from './idp-context.js';
 
-/** The `/_mock/` test controls (SPEC §10). */
+/** The `/_mock/` test controls (docs/architecture.md#the-mock-idp). */
 export function mockRoutes(ctx: IdpContext): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb', strict: false }));

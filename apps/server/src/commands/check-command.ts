@@ -8,7 +8,7 @@ export interface CheckResult {
 }
 
 /**
- * Validates a config file (SPEC §9): every problem is printed on its own line with
+ * Validates a config file (docs/architecture.md#the-reference-server): every problem is printed on its own line with
  * its path, exit code 1 when there is any.
  */
 export async function checkCommand(

@@ -40,7 +40,7 @@ export interface Gateway {
 }
 
 /**
- * Wires the reference gateway (SPEC §9): the authorization server, and for each
+ * Wires the reference gateway (docs/architecture.md#the-reference-server): the authorization server, and for each
  * configured route its RFC 9728 metadata and identity → upstreamswap → proxy.
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
@@ -97,7 +97,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
       logger: logger.child({ component: 'upstreamswap', route: route.path }),
     });
-    // protectedRoute refuses, at start-up, a swap without the identity middleware before it (SPEC §8).
+    // protectedRoute refuses, at start-up, a swap without the identity middleware before it (docs/architecture.md#upstream-swap).
     app.use(
       route.path,
       inOrder([

@@ -51,7 +51,7 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** Structured JSON logger with token fields redacted (SPEC §9). */
+/** Structured JSON logger with token fields redacted. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   return pino(
     {

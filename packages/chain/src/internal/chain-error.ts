@@ -24,7 +24,7 @@ export function describeError(error: unknown): Record<string, unknown> {
   return { detail: 'non-error thrown' };
 }
 
-/** The client-facing error of a failed leg (SPEC §6): upstream text never reaches the client. */
+/** The client-facing error of a failed leg (docs/architecture.md#chain-failures-and-optional-upstreams): upstream text never reaches the client. */
 export function chainError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error;
   if (error instanceof UpstreamError) {

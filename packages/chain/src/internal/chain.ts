@@ -12,7 +12,7 @@ import { resolveUser } from './resolve-user.js';
 import { chainSessionEnd } from './session-lifetime.js';
 import { withTimeout } from './with-timeout.js';
 
-/** Where a chain stands between two legs (SPEC §6). */
+/** Where a chain stands between two legs (docs/architecture.md#the-login-chain). */
 export interface ChainState {
   sessionId: string;
   request: ClientAuthorizationRequest;
@@ -21,7 +21,7 @@ export interface ChainState {
   authTime?: number;
 }
 
-/** Starts a chain for a validated (and consented) request; the `tsid` is generated here, server-side (SPEC §5.4). */
+/** Starts a chain for a validated (and consented) request; the `tsid` is generated here, server-side (docs/architecture.md#session-id). */
 export async function startChain(
   ctx: ServerContext,
   request: ClientAuthorizationRequest,
@@ -49,7 +49,7 @@ function timeoutError(ctx: ServerContext, provider: string): () => Error {
 
 /**
  * Sends the browser to the next leg: the first configured upstream without a token
- * for this session and not skipped; issues the code when none is left (SPEC §6).
+ * for this session and not skipped; issues the code when none is left (docs/architecture.md#the-login-chain).
  */
 export async function continueChain(
   ctx: ServerContext,

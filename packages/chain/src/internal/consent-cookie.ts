@@ -22,7 +22,7 @@ function isApproval(value: unknown): value is [string, string[]] {
   );
 }
 
-/** Each client this browser approved, with the scopes it approved, from the signed consent cookie (SPEC §5.3). */
+/** Each client this browser approved, with the scopes it approved, from the signed consent cookie (docs/architecture.md#consent). */
 function approvals(req: Request, key: Uint8Array, now: number): Array<[string, string[]]> {
   const raw = readCookie(req, CONSENT_COOKIE);
   if (raw === undefined) return [];

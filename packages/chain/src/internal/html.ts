@@ -57,7 +57,7 @@ export interface ConsentPageInput {
   csrfToken: string;
 }
 
-/** The consent page of SPEC §5.3. */
+/** The consent page (docs/architecture.md#consent). */
 export function sendConsentPage(res: Response, input: ConsentPageInput): void {
   const scopes =
     input.scopes.length === 0

@@ -4,7 +4,7 @@ import { OAuthError } from '../oauth-error.js';
 import type { ServerContext } from './context.js';
 
 /**
- * SPEC §6 identity across legs: the first leg resolves or creates the user from
+ * Identity across legs (docs/architecture.md#the-login-chain): the first leg resolves or creates the user from
  * `(provider, upstream subject)`; later legs link to that user, and an identity
  * already linked to another user fails with `access_denied`.
  */

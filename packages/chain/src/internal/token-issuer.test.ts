@@ -25,7 +25,7 @@ const issuerWith = async (keys: SigningKey[], now = Date.now) =>
 
 const input = { userId: 'u1', clientId: 'c1', scope: ['openid'], resource: [], sessionId: 's1' };
 
-describe('access tokens across a key rotation (RFC 9068, SPEC §7)', () => {
+describe('access tokens across a key rotation (RFC 9068)', () => {
   it('a token of the previous key still verifies while that key is published verify-only', async () => {
     const a = ec('a.pem');
     const b = ec('b.pem');

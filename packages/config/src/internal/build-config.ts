@@ -9,7 +9,7 @@ import { loadSigningKeys } from './signing-keys.js';
 import type { ValidationContext } from './validation-context.js';
 
 /**
- * Runs every check of SPEC §4 on `input` and builds the normalized config.
+ * Runs every check (docs/architecture.md#configuration) on `input` and builds the normalized config.
  * Returns undefined when `ctx.issues` holds any problem.
  */
 export function buildConfig(

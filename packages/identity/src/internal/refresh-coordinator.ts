@@ -44,7 +44,7 @@ export function needsRefresh(tokens: UpstreamTokens, now: number, skewMs: number
 const CLIENT_AUTHENTICATION_ERRORS = new Set(['invalid_client', 'incorrect_client_credentials']);
 
 /**
- * SPEC §8.4: whether the IdP said the refresh token itself is dead (`invalid_grant` and the
+ * Whether the IdP said the refresh token itself is dead (`invalid_grant` and the
  * other proper OAuth errors of RFC 6749 §5.2). A malformed or unexpected answer (an HTML page,
  * a proxy's 404), an answer that failed validation, or the gateway's client being refused is
  * no such statement: deleting on those would log out every session that refreshed during an
@@ -81,7 +81,7 @@ function merge(previous: UpstreamTokens, set: UpstreamTokenSet, obtainedAt: numb
 }
 
 /**
- * Refresh on read (SPEC §8.4): one refresh per `(session, provider)` in this process
+ * Refresh on read (docs/architecture.md#refresh-on-read): one refresh per `(session, provider)` in this process
  * (a map of in-flight promises) and across processes (a short storage lock). A process
  * that does not get the lock polls the store until the holder's result appears.
  * Storage failures reject (the caller answers 503); upstream failures are outcomes.
@@ -173,7 +173,7 @@ export class RefreshCoordinator {
       const code = error instanceof UpstreamError ? error.code : 'unknown';
       const oauthError = error instanceof UpstreamError ? error.oauthError : undefined;
       if (refreshTokenIsDead(error)) {
-        // SPEC §8.4: a dead refresh token (invalid_grant, …) ends this provider's tokens.
+        // A dead refresh token (invalid_grant, …) ends this provider's tokens.
         await storage.deleteUpstreamTokensForProvider(sessionId, provider);
         logger.warn(
           { provider, sessionId, code, oauthError },

@@ -8,7 +8,7 @@ import { IdentityError } from '../errors.js';
 import type { JwksSource } from '../jwks-source.js';
 import { type VerifiedToken, VerifiedTokenCache } from './verified-token-cache.js';
 
-/** SPEC §7: the AS signs with ES256, RS256 or EdDSA. `none` and HS* are never accepted. */
+/** The AS signs with ES256, RS256 or EdDSA (docs/architecture.md#tokens). `none` and HS* are never accepted. */
 const ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
 // RFC 9068 §2.2 plus the gateway's session id (jose takes a mutable array).
 const REQUIRED_CLAIMS = [...ACCESS_TOKEN_REQUIRED_CLAIMS];

@@ -14,7 +14,7 @@ import { requireId, requireSessionId, requireTime } from './validate.js';
 const provider = (value: unknown): string => requireId(value, 'providerName');
 
 /**
- * Wraps a backend so that every method checks its arguments first (SPEC §3: empty or
+ * Wraps a backend so that every method checks its arguments first (docs/architecture.md#storage-rules: empty or
  * malformed input rejects with `InvalidStorageArgumentError` and nothing is stored).
  * Backends behind it may assume well-formed arguments.
  */

@@ -22,7 +22,7 @@ export function validateUpstreamTokens(value: unknown): UpstreamTokens {
 }
 
 /**
- * When an upstream entry may be evicted (SPEC §3): `max(expiresAt, sessionExpiresAt)`.
+ * When an upstream entry may be evicted (docs/architecture.md#storage-rules): `max(expiresAt, sessionExpiresAt)`.
  * - An access token without `expiresAt` does not expire: it lives as long as its
  *   session (`sessionExpiresAt`), or forever when that is unknown too.
  * - An entry with a refresh token but no `sessionExpiresAt` is kept (the refresh

@@ -1,5 +1,5 @@
 /**
- * One upstream IdP's token set for one gateway session (SPEC §3).
+ * One upstream IdP's token set for one gateway session (docs/architecture.md#storage).
  * Times are epoch milliseconds.
  */
 export interface UpstreamTokens {

@@ -30,7 +30,7 @@ const invalid = (promise: Promise<unknown>) =>
   expect(promise).rejects.toBeInstanceOf(InvalidStorageArgumentError);
 
 /**
- * The storage contract (SPEC §3) as a vitest suite. `createStorage` is called once per
+ * The storage contract (docs/architecture.md#storage-rules) as a vitest suite. `createStorage` is called once per
  * test and must return an isolated store (a fresh memory store, or a random Redis key prefix).
  */
 export function runStorageContract(

@@ -35,7 +35,7 @@ export function createOidcUpstreamClient(
 
   async function discover(): Promise<client.Configuration> {
     const execute = [
-      // openid-client verifies ID token signatures only when asked (SPEC §6).
+      // openid-client verifies ID token signatures only when asked (OIDC Core §3.1.3.7).
       client.enableNonRepudiationChecks,
       ...(context.allowInsecureHttp ? [client.allowInsecureRequests] : []),
     ];

@@ -1,7 +1,7 @@
 import type { HeaderStrategy, UpstreamSwapOptions } from '../upstream-swap-options.js';
 import { UpstreamSwapOptionsError } from '../upstream-swap-options-error.js';
 
-// SPEC §4: provider names.
+// Provider names (docs/architecture.md#naming-rules).
 const PROVIDER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 // RFC 9110 §5.1: field-name = token.
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -15,7 +15,7 @@ import { allowedScopes, parseScope } from '../scopes.js';
 
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-/** Validates the redirectable part of the request (SPEC §5.2); throws `OAuthError`. */
+/** Validates the redirectable part of the request (RFC 6749 §4.1.2.1, docs/architecture.md#authorization-request-rules); throws `OAuthError`. */
 function validateRequest(
   ctx: ServerContext,
   params: Params,
@@ -66,7 +66,7 @@ function parsePrompt(params: Params): string[] {
   return prompt;
 }
 
-/** `GET /oauth/authorize` (RFC 6749 §4.1.1, SPEC §5). */
+/** `GET /oauth/authorize` (RFC 6749 §4.1.1, docs/architecture.md#authorization-request-rules). */
 export function authorizeHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const params = queryParams(req);

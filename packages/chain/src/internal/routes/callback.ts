@@ -4,7 +4,7 @@ import type { ServerContext } from '../context.js';
 import { sendErrorPage } from '../html.js';
 import { queryParams } from '../params.js';
 
-/** `GET /oauth/callback/:upstream`: one leg's return from an upstream IdP (SPEC §6). */
+/** `GET /oauth/callback/:upstream`: one leg's return from an upstream IdP (docs/architecture.md#the-login-chain). */
 export function callbackHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const provider = String(req.params['upstream'] ?? '');

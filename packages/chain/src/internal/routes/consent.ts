@@ -10,7 +10,7 @@ import { sendErrorPage } from '../html.js';
 import { formParams } from '../params.js';
 import { redirectTo } from '../redirect.js';
 
-/** `POST /oauth/consent`: the consent form's answer (SPEC §5.3). */
+/** `POST /oauth/consent`: the consent form's answer (docs/architecture.md#consent). */
 export function consentHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     let interactionId: string;

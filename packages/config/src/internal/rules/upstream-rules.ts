@@ -25,7 +25,7 @@ export function upstreamNames(sections: ParsedSections): string[] {
   });
 }
 
-/** SPEC §4 name rules, the first upstream never optional, scopes, secrets; returns the normalized upstreams. */
+/** The name rules (docs/architecture.md#naming-rules), the first upstream never optional, scopes, secrets; returns the normalized upstreams. */
 export function checkUpstreams(
   ctx: ValidationContext,
   sections: ParsedSections,

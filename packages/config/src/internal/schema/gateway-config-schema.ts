@@ -62,7 +62,7 @@ export const gatewayConfigSchema = strictObject({
 }).meta({
   title: 'Multi-upstream authorization gateway configuration',
   description:
-    'Configuration of @auth/config (SPEC §4). Secrets come from *_env or *_file keys, never inline.',
+    'Configuration of @auth/config (docs/architecture.md#configuration). Secrets come from *_env or *_file keys, never inline.',
 });
 
 export type ParsedSection<K extends keyof typeof scalarSections> = z.output<(typeof scalarSections)[K]>;

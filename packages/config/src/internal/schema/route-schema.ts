@@ -66,4 +66,6 @@ export const routeSchema = strictObject({
   custom_header_name: checkedString(customHeaderProblem)
     .optional()
     .meta({ description: 'Header carrying the upstream token; required with header_strategy: custom.' }),
-}).meta({ description: 'A protected route of the reference server (SPEC §9).' });
+}).meta({
+  description: 'A protected route of the reference server (docs/architecture.md#the-reference-server).',
+});

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * An object schema that rejects unknown keys (SPEC §4: a typo must not be
+ * An object schema that rejects unknown keys (docs/architecture.md#configuration: a typo must not be
  * silently ignored). `zod-issues.ts` turns each rejection into one issue per
  * key, with a "did you mean" suggestion.
  */

@@ -20,7 +20,8 @@ const common = {
     'the gateway\u2019s client secret at this IdP (absent: a public client, PKCE only)',
   ),
   optional: z.boolean().default(false).meta({
-    description: 'When true, a failing leg is skipped (SPEC §6). Never true for the first upstream.',
+    description:
+      'When true, a failing leg is skipped (docs/architecture.md#chain-failures-and-optional-upstreams). Never true for the first upstream.',
   }),
 };
 

@@ -1,7 +1,7 @@
 import { InvalidStorageArgumentError } from '../../errors.js';
 
 /**
- * The Redis key layout (SPEC §3). Upstream keys carry the session id as a hash tag,
+ * The Redis key layout (docs/architecture.md#redis-layout). Upstream keys carry the session id as a hash tag,
  * so one session's keys share a cluster slot; the keys of one grant family (the grant
  * with its current refresh-token hash, and the set of every refresh-token hash) carry
  * `{g:<grantId>}`, so rotation is one atomic script while grants spread over slots. A
