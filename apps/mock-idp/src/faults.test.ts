@@ -203,6 +203,17 @@ describe('faults in oidc mode, observed by openid-client', () => {
     expect((await oidcLogin(config)).access_token.startsWith(idp.tokenPrefix)).toBe(true);
   });
 
+  it('a token request applies the faults set when it arrived: a delayed one does not take a fault set during its delay', async () => {
+    idp.setFaults({ token_delay_ms: 300, once: true });
+    const delayed = oidcLogin(config);
+    // Set while the first request sleeps; it belongs to the next request.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    idp.setFaults({ token_status: 502, token_error: 'temporarily_unavailable', once: true });
+    const next = expectHttpFailure(oidcLogin(config), 502, 'temporarily_unavailable');
+    expect((await delayed).access_token.startsWith(idp.tokenPrefix)).toBe(true);
+    await next;
+  });
+
   it('one-shot token faults are spent by the request they apply to', async () => {
     idp.setFaults({ token_status: 502, token_error: 'temporarily_unavailable', once: true });
     await expectHttpFailure(oidcLogin(config), 502, 'temporarily_unavailable');

@@ -111,7 +111,11 @@ export function tokenHandler(ctx: IdpContext) {
     const params: Params = req.body ?? {};
     let grantType: string | undefined;
     try {
+      // The faults in force when the request arrived are its own: a delayed request must not take a
+      // fault set while it slept (that one belongs to the next request).
       const delay = ctx.faults.take('token_delay_ms');
+      const status = ctx.faults.take('token_status');
+      const error = ctx.faults.take('token_error');
       if (delay !== undefined && delay > 0) {
         try {
           await sleep(delay, undefined, { signal: ctx.closing });
@@ -119,8 +123,6 @@ export function tokenHandler(ctx: IdpContext) {
           return; // closing: the connection is being torn down
         }
       }
-      const status = ctx.faults.take('token_status');
-      const error = ctx.faults.take('token_error');
       if (status !== undefined || error !== undefined) {
         const code = error ?? (status !== undefined && status >= 500 ? 'server_error' : 'invalid_request');
         sendTokenError(ctx, req, res, {
