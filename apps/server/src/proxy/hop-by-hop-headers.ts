@@ -16,6 +16,9 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
+/** `Expect` is answered by the gateway's own server (100-continue), never forwarded. */
+const EXPECT = new Set(['expect']);
+
 function connectionOptions(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
   const names = (Array.isArray(value) ? value.join(',') : value)
@@ -64,8 +67,6 @@ export function requestHeadersForBackend(
   out['host'] = backendHost;
   return out;
 }
-
-const EXPECT = new Set(['expect']);
 
 /** What the gateway sends the client of a backend's response: its end-to-end fields. */
 export function responseHeadersForClient(

@@ -5,11 +5,6 @@ import type { Dispatcher } from 'undici';
 import { errors } from 'undici';
 import { requestHeadersForBackend, responseHeadersForClient } from './hop-by-hop-headers.js';
 
-interface ProxyCall {
-  req: IncomingMessage;
-  res: ServerResponse;
-}
-
 function badGateway(res: ServerResponse, status: 502 | 504, description: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(
@@ -40,8 +35,8 @@ export function reverseProxy(
     statusCode,
     headers,
     opaque,
-  }: Dispatcher.StreamFactoryData<ProxyCall>): ServerResponse => {
-    const { res } = opaque;
+  }: Dispatcher.StreamFactoryData<ServerResponse>): ServerResponse => {
+    const res = opaque;
     const out = responseHeadersForClient(headers);
     // SSE: ask intermediaries not to buffer.
     if (String(out['content-type'] ?? '').startsWith('text/event-stream')) out['x-accel-buffering'] = 'no';
@@ -62,13 +57,13 @@ export function reverseProxy(
       localPort: req.socket.localPort,
       protocol: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
     });
-    pool.stream<ProxyCall>(
+    pool.stream<ServerResponse>(
       {
         path: prefix + (req.url ?? '/'),
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: hasBody ? req : null,
-        opaque: { req, res },
+        opaque: res,
         signal: abort.signal,
       },
       factory,
