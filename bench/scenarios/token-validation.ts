@@ -14,7 +14,7 @@ import { assertServes } from './gateway-logins.js';
 const ISSUER = 'https://as.bench.example';
 const AUDIENCE = 'https://mcp.bench.example/resource';
 
-type Subject = 'identity-reused' | 'peer-reused' | 'identity-rotated' | 'peer-rotated';
+type Subject = 'identity-reused' | 'peer-reused' | 'identity-rotated' | 'peer-rotated' | 'no-validation';
 
 /** Serves a JWKS on loopback from the bench process (fetched once by each app, then cached). */
 async function serveJwks(jwks: object): Promise<{ url: string; close(): void }> {
@@ -62,12 +62,13 @@ export async function tokenValidationScenario(ctx: ScenarioContext): Promise<Sce
     for (let i = 1; i <= settings.distinctTokens; i += 1) distinct.push(`Bearer ${await sign(i)}`);
 
     const args = [ISSUER, AUDIENCE, jwks.url];
-    const [identity, peer] = await Promise.all([
+    const [identity, peer, ceiling] = await Promise.all([
       startBenchServer(group, 'identity-app', 'identity-app.ts', args),
       startBenchServer(group, 'peer-jwt-app', 'peer-jwt-app.ts', args),
+      startBenchServer(group, 'no-validation-app', 'no-validation-app.ts', []),
     ]);
     const url = (subject: Subject) =>
-      `${subject.startsWith('identity') ? identity.ready : peer.ready}/resource`;
+      `${subject === 'no-validation' ? ceiling.ready : subject.startsWith('identity') ? identity.ready : peer.ready}/resource`;
     for (const subject of ['identity-reused', 'peer-reused'] as const) {
       await assertServes(url(subject), { authorization: reused });
     }
@@ -80,7 +81,13 @@ export async function tokenValidationScenario(ctx: ScenarioContext): Promise<Sce
           ? { rotateAuthorization: distinct }
           : { headers: { authorization: reused } }),
       });
-    const subjects: Subject[] = ['identity-reused', 'peer-reused', 'identity-rotated', 'peer-rotated'];
+    const subjects: Subject[] = [
+      'identity-reused',
+      'peer-reused',
+      'no-validation',
+      'identity-rotated',
+      'peer-rotated',
+    ];
     if (settings.warmupSeconds > 0) {
       ctx.progress(`warm-up: ${settings.warmupSeconds} s each`);
       for (const subject of subjects) await load(subject, settings.warmupSeconds);
@@ -124,12 +131,30 @@ export async function tokenValidationScenario(ctx: ScenarioContext): Promise<Sce
         });
       }
     }
+    // The same app without any validation: no validator can beat it, so this bounds the reused-token ratio.
+    const noValidation = summarize(rounds['no-validation'].map((r) => r.rps));
+    const peerReused = rounds['peer-reused'].map((r) => r.rps);
+    rows.splice(2, 0, {
+      scenario: 2,
+      measure: 'req/s of the same app with no validation (the ceiling of any validator)',
+      ours: formatSummary(noValidation, 0, ''),
+      reference: `express-oauth2-jwt-bearer ${formatSummary(summarize(peerReused), 0, '')}`,
+      ratio: formatRatio(
+        noValidation.median / summarize(peerReused).median,
+        summarize(
+          pairedRatios(
+            rounds['no-validation'].map((r) => r.rps),
+            peerReused,
+          ),
+        ),
+      ),
+    });
     const bad = subjects
       .flatMap((s) => rounds[s])
       .reduce((n, r) => n + r.non2xx + r.errors + r.closedByServer, 0);
     rows.push({
       scenario: 2,
-      measure: 'non-2xx + errors + closed connections, both apps',
+      measure: 'non-2xx + errors + closed connections, all three apps',
       ours: String(bad),
       goal: '0',
       met: bad === 0,

@@ -234,6 +234,31 @@ describe('createAuthenticator', () => {
       expect(counted.calls).toEqual({ getAllUpstreamTokens: 7 });
     });
 
+    it('with providers, reads just those in one named read and carries only them', async () => {
+      const counted = countCalls(storage);
+      for (const provider of ['corp', 'github', 'retired']) {
+        await storage.storeUpstreamTokens('session-1', provider, {
+          accessToken: `${provider}-at`,
+          tokenType: 'Bearer',
+          expiresAt: clock + 3_600_000,
+          userId: 'user-1',
+          upstreamSubject: 'alice',
+          clientId: 'client-1',
+        });
+      }
+      const auth = createAuthenticator(
+        options({ storage: counted.storage, providers: ['corp', 'github', 'hr'] }),
+      );
+      const token = await mint(keyA);
+      for (let i = 0; i < 3; i++) {
+        const result = await auth.authenticate({ authorization: `Bearer ${token}` });
+        if (!result.ok) throw new Error('expected success');
+        expect(result.identity.upstreamTokens).toEqual({ corp: 'corp-at', github: 'github-at' });
+        expect(Object.keys(result.identity.upstreams).sort()).toEqual(['corp', 'github']);
+      }
+      expect(counted.calls).toEqual({ getUpstreamTokensFor: 3 });
+    });
+
     it('gives an identity with empty maps for a session without upstream tokens', async () => {
       const result = await createAuthenticator(options()).authenticate({
         authorization: `Bearer ${await mint(keyA)}`,
@@ -328,6 +353,8 @@ describe('createAuthenticator', () => {
     [{ refreshSkewSeconds: Number.NaN }, 'refreshSkewSeconds must be a non-negative number'],
     [{ jwks: { nokeys: true } as never }, 'jwks: not a JSON Web Key Set'],
     [{ storage: {} as never }, 'storage.getAllUpstreamTokens is missing'],
+    [{ providers: ['corp', ''] }, 'each of providers must be a non-empty string'],
+    [{ providers: 'corp' as never }, 'providers must be an array of provider names'],
   ])('rejects invalid options at creation %#', (extra, message) => {
     expect(() => createAuthenticator(options(extra))).toThrow(new IdentityOptionsError(message));
   });

@@ -25,6 +25,12 @@ export interface AuthenticatorOptions {
   storage: UpstreamTokenStore & LockStore;
   /** Upstream IdP clients by provider name, used to refresh expired upstream tokens. */
   upstreamClients?: Readonly<Record<string, Pick<UpstreamClient, 'refresh'>>>;
+  /**
+   * The providers whose upstream tokens an `Identity` carries (the gateway's configured upstreams).
+   * Given, each request reads just those (`getUpstreamTokensFor`: one plain Redis `MGET`); absent,
+   * every provider the session holds (`getAllUpstreamTokens`: one Redis script call, dearer).
+   */
+  providers?: readonly string[];
   /** RFC 9728 protected-resource metadata URL, sent as `resource_metadata` (RFC 9728 §5.1). */
   resourceMetadataUrl: string | URL;
   /** Leeway for `exp`/`nbf` (default 5). */
@@ -85,8 +91,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     cacheSize: settings.verifiedTokenCacheSize,
     now: settings.now,
   });
+  const { providers } = settings;
   const enrich = createUpstreamEnrichment({
-    storage: settings.storage,
+    read:
+      providers === undefined
+        ? (sessionId) => settings.storage.getAllUpstreamTokens(sessionId)
+        : (sessionId) => settings.storage.getUpstreamTokensFor(sessionId, providers),
     refresher: new RefreshCoordinator({
       storage: settings.storage,
       clients,

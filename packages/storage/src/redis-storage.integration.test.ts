@@ -270,6 +270,10 @@ describe('redis: one round trip per operation (MONITOR)', () => {
       one,
     );
     expect(await during(() => storage.getAllUpstreamTokens(sid))).toEqual(one);
+    // The protected path's read: one plain command, no script.
+    expect(await during(() => storage.getUpstreamTokensFor(sid, ['corp', 'github', 'none']))).toEqual({
+      mget: 1,
+    });
     expect(await during(() => storage.setUpstreamSessionExpiry(sid, Date.now() + 86_400_000))).toEqual(one);
     expect(await during(() => storage.deleteUpstreamTokens(sid))).toEqual(one);
     expect(await during(() => storage.consumePendingAuthorization(pendings[1]!.id))).toEqual(one);

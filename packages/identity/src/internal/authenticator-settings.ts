@@ -12,6 +12,8 @@ export interface AuthenticatorSettings {
   resourceMetadataUrl: string;
   jwks: JwksSource;
   storage: UpstreamTokenStore & LockStore;
+  /** The providers an `Identity` carries; `undefined`: every provider the session holds. */
+  providers: readonly string[] | undefined;
   /** Own entries only (a null-prototype copy): a provider may be named like `constructor`. */
   clients: Readonly<Record<string, Pick<UpstreamClient, 'refresh'>>>;
   clockToleranceSeconds: number;
@@ -48,6 +50,14 @@ function lockTtl(value: number | undefined): number {
     throw new IdentityOptionsError('refreshLockTtlMs must be a positive integer');
   }
   return value;
+}
+
+/** A frozen copy of the provider names, each a non-empty string, without repeats. */
+function providerList(value: readonly string[] | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new IdentityOptionsError('providers must be an array of provider names');
+  for (const name of value) nonEmpty('each of providers', name);
+  return Object.freeze([...new Set(value)]);
 }
 
 function nonEmpty(name: string, value: unknown): string {
@@ -89,6 +99,9 @@ export function authenticatorSettings(options: AuthenticatorOptions): Authentica
     if (typeof storage?.[method] !== 'function')
       throw new IdentityOptionsError(`storage.${method} is missing`);
   }
+  const providers = providerList(options.providers);
+  if (providers !== undefined && typeof storage.getUpstreamTokensFor !== 'function')
+    throw new IdentityOptionsError('storage.getUpstreamTokensFor is missing (needed with providers)');
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
   return {
@@ -97,6 +110,7 @@ export function authenticatorSettings(options: AuthenticatorOptions): Authentica
     resourceMetadataUrl,
     jwks: jwksSource(options, logger, now),
     storage,
+    providers,
     clients: Object.assign(Object.create(null), options.upstreamClients),
     clockToleranceSeconds: nonNegative('clockToleranceSeconds', options.clockToleranceSeconds, 5),
     skewMs: nonNegative('refreshSkewSeconds', options.refreshSkewSeconds, 30) * 1000,

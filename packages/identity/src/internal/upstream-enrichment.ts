@@ -1,4 +1,4 @@
-import type { UpstreamTokenStore, UpstreamTokens } from '@auth/storage';
+import type { UpstreamTokens } from '@auth/storage';
 import type { Identity, UpstreamState } from '../identity.js';
 import { needsRefresh, type RefreshCoordinator } from './refresh-coordinator.js';
 
@@ -6,7 +6,8 @@ import { needsRefresh, type RefreshCoordinator } from './refresh-coordinator.js'
 export type UpstreamPart = Pick<Identity, 'upstreamTokens' | 'upstreams'>;
 
 export interface UpstreamEnrichmentOptions {
-  storage: Pick<UpstreamTokenStore, 'getAllUpstreamTokens'>;
+  /** The one storage read per request: the session's upstream tokens (all, or the configured providers'). */
+  read: (sessionId: string) => Promise<Record<string, Readonly<UpstreamTokens>>>;
   refresher: Pick<RefreshCoordinator, 'refresh'>;
   /** Providers an upstream client exists for (only those can be refreshed). */
   canRefresh: (provider: string) => boolean;
@@ -36,7 +37,7 @@ function stateOf(
  * whatever the number of providers; a provider whose token needs no refresh costs no await.
  */
 export function createUpstreamEnrichment(options: UpstreamEnrichmentOptions): UpstreamEnrichment {
-  const { storage, refresher, canRefresh, skewMs, now } = options;
+  const { read, refresher, canRefresh, skewMs, now } = options;
 
   /** A token that expired (or is about to) and is refreshed for this request. */
   async function refreshed(
@@ -61,7 +62,7 @@ export function createUpstreamEnrichment(options: UpstreamEnrichmentOptions): Up
   }
 
   return async (sessionId, refreshProviders) => {
-    const all = await storage.getAllUpstreamTokens(sessionId);
+    const all = await read(sessionId);
     const upstreamTokens: Record<string, string> = {};
     const upstreams: Record<string, UpstreamState> = {};
     let pending: Array<Promise<void>> | undefined;

@@ -10,6 +10,7 @@ export function countCalls<T extends UpstreamTokenStore & LockStore>(
     'replaceUpstreamTokens',
     'getUpstreamTokens',
     'getAllUpstreamTokens',
+    'getUpstreamTokensFor',
     'deleteUpstreamTokens',
     'deleteUpstreamTokensForProvider',
     'tryAcquireLock',

@@ -128,6 +128,13 @@ export function withArgumentChecks(backend: Storage): Storage {
     async getAllUpstreamTokens(sessionId) {
       return backend.getAllUpstreamTokens(requireSessionId(sessionId));
     },
+    async getUpstreamTokensFor(sessionId, providerNames) {
+      requireSessionId(sessionId);
+      if (!Array.isArray(providerNames))
+        throw new InvalidStorageArgumentError('providerNames must be an array of provider names');
+      for (const name of providerNames) provider(name);
+      return backend.getUpstreamTokensFor(sessionId, providerNames);
+    },
     async deleteUpstreamTokens(sessionId) {
       return backend.deleteUpstreamTokens(requireSessionId(sessionId));
     },

@@ -63,6 +63,17 @@ export interface UpstreamTokenStore {
    * Redis round trip. Values are read-only, as for `getUpstreamTokens`.
    */
   getAllUpstreamTokens(sessionId: string): Promise<Record<string, Readonly<UpstreamTokens>>>;
+  /**
+   * The named providers' tokens of a session in one read: `getAllUpstreamTokens` restricted to
+   * `providerNames` (a name without tokens is absent; `{}` for an empty list). One plain Redis
+   * command (`MGET`, no script): the read of the protected path, whose caller knows which
+   * providers exist. A reader sees every named provider before or after a concurrent write of
+   * the session, never a mix. Values are read-only, as for `getUpstreamTokens`.
+   */
+  getUpstreamTokensFor(
+    sessionId: string,
+    providerNames: readonly string[],
+  ): Promise<Record<string, Readonly<UpstreamTokens>>>;
   /** Deletes every provider's tokens of the session. Atomic; one Redis round trip. */
   deleteUpstreamTokens(sessionId: string): Promise<void>;
   /** Deletes one provider's tokens of the session. */

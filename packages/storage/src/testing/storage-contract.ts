@@ -67,6 +67,24 @@ export function runStorageContract(
         expect(await storage.getUpstreamTokens(sid, 'github')).toEqual(github);
         expect(await storage.getUpstreamTokens(sid, 'other')).toBeUndefined();
         expect(await storage.getAllUpstreamTokens(sid)).toEqual({ corp, github });
+        expect(await storage.getUpstreamTokensFor(sid, ['corp', 'github'])).toEqual({ corp, github });
+        expect(await storage.getUpstreamTokensFor(sid, ['github', 'other'])).toEqual({ github });
+        expect(await storage.getUpstreamTokensFor(sid, [])).toEqual({});
+        expect(await storage.getUpstreamTokensFor(randomUUID(), ['corp'])).toEqual({});
+      });
+
+      it('reads the named providers as the bulk read does after a replace and a delete', async () => {
+        const storage = await fresh();
+        const sid = randomUUID();
+        const first = upstreamTokensFixture();
+        const second = upstreamTokensFixture();
+        await storage.storeUpstreamTokens(sid, 'corp', first);
+        await storage.storeUpstreamTokens(sid, 'hr', first);
+        await storage.replaceUpstreamTokens(sid, 'corp', second);
+        await storage.deleteUpstreamTokensForProvider(sid, 'hr');
+        expect(await storage.getUpstreamTokensFor(sid, ['corp', 'hr'])).toEqual({ corp: second });
+        await storage.deleteUpstreamTokens(sid);
+        expect(await storage.getUpstreamTokensFor(sid, ['corp', 'hr'])).toEqual({});
       });
 
       it('replaces a provider entry on store', async () => {
@@ -314,6 +332,9 @@ export function runStorageContract(
         await invalid(storage.getUpstreamTokens('', 'corp'));
         await invalid(storage.getUpstreamTokens(sid, ''));
         await invalid(storage.getAllUpstreamTokens(''));
+        await invalid(storage.getUpstreamTokensFor('', ['corp']));
+        await invalid(storage.getUpstreamTokensFor(sid, ['corp', '']));
+        await invalid(storage.getUpstreamTokensFor(sid, 'corp' as never));
         await invalid(storage.deleteUpstreamTokens(''));
         await invalid(storage.deleteUpstreamTokensForProvider(sid, ''));
         await invalid(storage.deleteUpstreamTokensForProvider('', 'corp'));

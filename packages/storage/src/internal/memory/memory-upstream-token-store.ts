@@ -86,6 +86,15 @@ export function createMemoryUpstreamTokenStore(ctx: MemoryContext): UpstreamToke
       return result;
     },
 
+    async getUpstreamTokensFor(sessionId, providerNames) {
+      const result: Record<string, Readonly<UpstreamTokens>> = {};
+      for (const providerName of providerNames) {
+        const entry = upstream.get(upstreamKey(sessionId, providerName));
+        if (entry !== undefined) result[providerName] = entry.tokens;
+      }
+      return result;
+    },
+
     async deleteUpstreamTokens(sessionId) {
       for (const providerName of sessionIndex.get(sessionId) ?? []) {
         upstream.delete(upstreamKey(sessionId, providerName));

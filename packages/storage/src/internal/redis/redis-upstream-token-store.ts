@@ -197,6 +197,21 @@ export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenS
       return result;
     },
 
+    async getUpstreamTokensFor(sessionId, providerNames) {
+      const result: Record<string, UpstreamTokens> = {};
+      if (providerNames.length === 0) return result;
+      // One MGET, no script: every key carries the session's hash tag, so it is one cluster slot.
+      const reply = await ctx.run('getUpstreamTokensFor', () =>
+        client.mget(providerNames.map((providerName) => keys.upstream(sessionId, providerName))),
+      );
+      providerNames.forEach((providerName, index) => {
+        const stored = reply[index];
+        if (typeof stored === 'string')
+          result[providerName] = decodeUpstreamTokens(codec, stored, aad(sessionId, providerName));
+      });
+      return result;
+    },
+
     async deleteUpstreamTokens(sessionId) {
       await ctx.script(DELETE_ALL_UPSTREAM, keys.upstreamIndex(sessionId), keys.upstreamPrefix(sessionId));
     },
