@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +96,34 @@ describe('auth-server check', { timeout: 60_000 }, () => {
       ).toBe(true);
     }
     expect(result.stderr).toContain('client_secret_env');
+  });
+
+  it('--help (alone or after a command) prints usage on stdout and exits 0', async () => {
+    for (const args of [['--help'], ['-h'], ['serve', '--help'], ['help']]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain('Usage:');
+      expect(result.stdout).toContain('auth-server check --config FILE');
+    }
+  });
+
+  it('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'apps/server/package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const args of [['--version'], ['-v']]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`auth-server ${version}\n`);
+    }
+  });
+
+  it('exits 2 with usage on stderr when no command is given', async () => {
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('Usage:');
   });
 
   it('exits 2 with usage on a missing --config or an unknown command', async () => {

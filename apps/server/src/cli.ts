@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkCommand } from './commands/check-command.js';
 import type { RunningServer } from './commands/serve-command.js';
@@ -6,9 +7,41 @@ import type { RunningServer } from './commands/serve-command.js';
 const USAGE = `Usage:
   auth-server serve --config FILE [--port N] [--log-level LEVEL]
   auth-server check --config FILE
+  auth-server --help | --version
+
+Commands:
+  serve   run the gateway: authorization server, protected routes, health
+  check   validate a configuration file and print what it configures
+
+Options:
+  -c, --config FILE     the YAML configuration (see examples/ and docs/)
+  --port N              listen on this port instead of the issuer's
+  --log-level LEVEL     trace, debug, info (default; or LOG_LEVEL), warn, error
+  -h, --help            this text
+  -v, --version         the version of @auth/server
 `;
 
+/** The package's version, read from its package.json (one level above both src/ and dist/). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    process.stdout.write(`auth-server ${version()}\n`);
+    return 0;
+  }
+  if (argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (argv.length === 0) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
   const [command, ...rest] = argv;
   let values: {
     config?: string | undefined;
@@ -31,9 +64,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (values.help || !command) {
+  if (values.help) {
     process.stdout.write(USAGE);
-    return command ? 0 : 2;
+    return 0;
   }
   if ((command !== 'serve' && command !== 'check') || !values.config) {
     process.stderr.write(USAGE);
