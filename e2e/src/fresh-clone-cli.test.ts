@@ -30,7 +30,9 @@ async function inClone(
 // What a newcomer does: clone, the README's install command, then the README's commands. The
 // clone is of the committed HEAD. `npx --no-install` fails instead of fetching the unrelated
 // registry package of the same name when the workspace bin is not linked (what used to happen).
-it('after a fresh clone and `npm ci`, npx auth-server runs this project’s CLI', { timeout: 300_000 }, async () => {
+it('after a fresh clone and `npm ci`, npx auth-server runs this project’s CLI', {
+  timeout: 300_000,
+}, async () => {
   await run('git', ['clone', '--quiet', root, join(temp, 'repo')], { timeout: 60_000 });
   const readme = readFileSync(join(temp, 'repo', 'README.md'), 'utf8');
   expect(readme).toMatch(/^npm ci\b/m);
