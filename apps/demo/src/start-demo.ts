@@ -23,7 +23,11 @@ const DEMO_SECRETS = { CORP_CLIENT_SECRET: 'demo-corp-secret', GITHUB_CLIENT_SEC
  * through the whole chain.
  */
 export async function startDemo(): Promise<() => Promise<void>> {
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
+  // Human lines in the demo's terminal (LOG_FORMAT=json for the machine form).
+  const logger = createLogger({
+    level: process.env.LOG_LEVEL ?? 'info',
+    format: process.env.LOG_FORMAT === 'json' ? 'json' : 'pretty',
+  });
   const configPath = fileURLToPath(new URL('../../../examples/two-upstreams.yaml', import.meta.url));
   const config = await loadConfig(configPath, { env: { ...DEMO_SECRETS, ...process.env } });
   const startIdp = (name: 'corp' | 'github', mode: 'oidc' | 'oauth2', clientSecret: string) =>

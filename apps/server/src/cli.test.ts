@@ -119,6 +119,12 @@ describe('auth-server check', { timeout: 60_000 }, () => {
     }
   });
 
+  it('refuses an unknown --log-format with exit 2 and says which values work', async () => {
+    const result = await runCli(['check', '--config', join(examples, 'minimal.yaml'), '--log-format', 'xml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--log-format must be json or pretty, not "xml"');
+  });
+
   it('exits 2 with usage on stderr when no command is given', async () => {
     const none = await runCli([]);
     expect(none.code).toBe(2);

@@ -5,7 +5,7 @@ import { checkCommand } from './commands/check-command.js';
 import type { RunningServer } from './commands/serve-command.js';
 
 const USAGE = `Usage:
-  auth-server serve --config FILE [--port N] [--log-level LEVEL]
+  auth-server serve --config FILE [--port N] [--log-level LEVEL] [--log-format json|pretty]
   auth-server check --config FILE
   auth-server --help | --version
 
@@ -17,6 +17,8 @@ Options:
   -c, --config FILE     the YAML configuration (see examples/ and docs/)
   --port N              listen on this port instead of the issuer's
   --log-level LEVEL     trace, debug, info (default; or LOG_LEVEL), warn, error
+  --log-format FORMAT   json (default; or LOG_FORMAT): one JSON object per line;
+                        pretty: short human lines, for a terminal
   -h, --help            this text
   -v, --version         the version of @auth/server
 `;
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
     config?: string | undefined;
     port?: string | undefined;
     'log-level'?: string | undefined;
+    'log-format'?: string | undefined;
     help?: boolean | undefined;
   };
   try {
@@ -56,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         config: { type: 'string', short: 'c' },
         port: { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -72,6 +76,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
+  const logFormat = values['log-format'] ?? process.env.LOG_FORMAT ?? 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') {
+    process.stderr.write(`auth-server: --log-format must be json or pretty, not "${logFormat}"\n${USAGE}`);
+    return 2;
+  }
   if (command === 'check') {
     const result = await checkCommand(values.config, process.env);
     process.stdout.write(result.stdout);
@@ -84,7 +93,10 @@ async function main(argv: string[]): Promise<number> {
     import('./commands/serve-command.js'),
     import('./logging/create-logger.js'),
   ]);
-  const logger = createLogger({ level: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info' });
+  const logger = createLogger({
+    level: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info',
+    format: logFormat,
+  });
   const port = values.port === undefined ? undefined : Number(values.port);
   let running: RunningServer;
   try {

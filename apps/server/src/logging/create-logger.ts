@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /**
  * Paths pino removes from every log line. The gateway never logs request headers,
@@ -44,15 +45,41 @@ export function bufferedStdout(): DestinationStream {
   return stream;
 }
 
+/** How log lines are written: one JSON object per line (for machines), or short human lines. */
+export type LogFormat = 'json' | 'pretty';
+
+/** The accepted values of {@link LogFormat}, for CLI and environment checks. */
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
+
 /** Options of {@link createLogger}. */
 export interface CreateLoggerOptions {
   level?: string;
-  /** Where JSON lines go; default stdout (see {@link bufferedStdout}). Tests pass a capturing stream. */
+  /** `json` (default) or `pretty`: one short line per entry, for a terminal (pino-pretty). */
+  format?: LogFormat;
+  /** Where lines go; default stdout (see {@link bufferedStdout}). Tests pass a capturing stream. */
   destination?: DestinationStream;
 }
 
-/** Structured JSON logger with token fields redacted. */
+/**
+ * Human lines: time, level, message, then the entry's fields on the same line. The same entries
+ * as JSON (redaction applies before formatting); colours only on a terminal.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  return pinoPretty({
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    ...(destination === undefined ? {} : { destination }),
+  });
+}
+
+/** Structured logger with token fields redacted: JSON lines, or human lines with `format: 'pretty'`. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const destination =
+    options.format === 'pretty'
+      ? prettyStream(options.destination)
+      : (options.destination ?? bufferedStdout());
   return pino(
     {
       level: options.level ?? 'info',
@@ -60,6 +87,6 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? bufferedStdout(),
+    destination,
   );
 }
