@@ -91,11 +91,42 @@ describe('auth-server check', { timeout: 60_000 }, () => {
       'routes[0].upstream',
     ]) {
       expect(
-        lines.some((line) => line.trimStart().startsWith(`${path}:`)),
+        lines.some((line) =>
+          new RegExp(`^  ${path.replace(/[.[\]]/g, '\\$&')} \\(line \\d+, column \\d+\\): `).test(line),
+        ),
         `a line for ${path}`,
       ).toBe(true);
     }
     expect(result.stderr).toContain('client_secret_env');
+  });
+
+  it('prints line and column with every problem, YAML syntax errors included', async () => {
+    const typo = join(temp, 'typo.yaml');
+    writeFileSync(
+      typo,
+      'issuer: http://127.0.0.1:8080\nupstreams:\n  - type: oidc\n    issuer: http://127.0.0.1:9001\n    client_id: gw\n    scopes: [openid\n',
+    );
+    const syntax = await runCli(['check', '--config', typo]);
+    expect(syntax.code).toBe(1);
+    expect(syntax.stderr).toMatch(/\(config\) \(line \d+, column \d+\): YAML syntax error/);
+    const misspelt = join(temp, 'misspelt.yaml');
+    writeFileSync(
+      misspelt,
+      [
+        'issuer: http://127.0.0.1:8080',
+        'upstreams:',
+        '  - type: oidc',
+        '    issuer: http://127.0.0.1:9001',
+        '    clientid: gw',
+        'routes:',
+        '  - { path: /mcp, backend: http://127.0.0.1:9101 }',
+      ].join('\n'),
+    );
+    const result = await runCli(['check', '--config', misspelt]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `${misspelt}: 1 problem\n  upstreams[0].clientid (line 5, column 5): unknown key; did you mean "client_id"?\n`,
+    );
   });
 
   it('--help (alone or after a command) prints usage on stdout and exits 0', async () => {

@@ -111,6 +111,32 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reports one misspelt key once: no follow-on "required" or unknown-upstream problems', () => {
+    const text = [
+      'issuer: http://127.0.0.1:8080',
+      'upstreams:',
+      '  - nmae: corp',
+      '    type: oidc',
+      '    issuer: http://127.0.0.1:9001',
+      '    client_id: gateway',
+      '  - name: github',
+      '    type: oidc',
+      '    issuer: http://127.0.0.1:9002',
+      '    client_id: gateway',
+      'routes:',
+      '  - { path: /mcp/corp, backend: http://127.0.0.1:9101, upstream: corp }',
+      '  - { path: /mcp/gh, backend: http://127.0.0.1:9102, upstream: github }',
+    ].join('\n');
+    expect(configErrorOf(() => parseConfig(text)).issues).toEqual([
+      { path: 'upstreams[0].nmae', message: 'unknown key; did you mean "name"?', line: 3, column: 5 },
+    ]);
+    // Once the upstream is named, a route naming nothing configured is still reported.
+    const fixed = text.replace('nmae: corp', 'name: corp').replace('upstream: github', 'upstream: gitlab');
+    expect(configErrorOf(() => parseConfig(fixed)).issues).toEqual([
+      expect.objectContaining({ path: 'routes[1].upstream', line: 13 }),
+    ]);
+  });
+
   it('rejects duplicate keys, which YAML would otherwise let the last one win', () => {
     const error = configErrorOf(() => parseConfig('issuer: https://a.example\nissuer: https://b.example\n'));
     expect(error.issues).toEqual([

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { buildConfig } from './internal/build-config.js';
+import { withoutFollowOns } from './internal/follow-on-issues.js';
 import { IssueCollector } from './internal/issue-collector.js';
 import { formatPath } from './internal/issue-path.js';
 import { readSource, type SourceDocument, sniffFormat } from './internal/source-document.js';
@@ -50,7 +51,7 @@ export function parseConfig(input: string | object, options: ParseConfigOptions 
     options.maxUpstreams,
   );
   if (config === undefined || issues.count > 0) {
-    const located: ConfigIssue[] = issues.issues.map(({ path, message }) => ({
+    const located: ConfigIssue[] = withoutFollowOns(issues.issues).map(({ path, message }) => ({
       path: formatPath(path),
       message,
       ...source?.locate(path),

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@auth/config';
+import { ConfigError, formatIssue, loadConfig } from '@auth/config';
 
 /** Output of `auth-server check`: what to print and the exit code. */
 export interface CheckResult {
@@ -24,7 +24,8 @@ export async function checkCommand(
     return { exitCode: 0, stdout: summary, stderr: '' };
   } catch (error) {
     if (error instanceof ConfigError) {
-      const lines = error.issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`);
+      // `upstreams[0].nmae (line 3, column 5): unknown key; did you mean "name"?`
+      const lines = error.issues.map((issue) => `  ${formatIssue(issue)}`);
       return {
         exitCode: 1,
         stdout: '',

@@ -17,7 +17,12 @@ export function checkRoutes(
 ): RouteConfig[] {
   const { issues } = ctx;
   const entries = sections.routes;
-  const upstreamCount = Array.isArray(sections.raw['upstreams']) ? sections.raw['upstreams'].length : 0;
+  const rawUpstreams: unknown[] = Array.isArray(sections.raw['upstreams']) ? sections.raw['upstreams'] : [];
+  const upstreamCount = rawUpstreams.length;
+  // Names as written, also of entries with other problems: a route naming one of them, or any route
+  // while an entry has no usable name, gets no follow-on error; fixing the upstream shows the rest.
+  const writtenNames = rawUpstreams.map((entry) => (entry as { name?: unknown } | null)?.name);
+  const someUnnamed = upstreamCount > 1 && writtenNames.some((name) => typeof name !== 'string');
   // Express matches paths case-insensitively, so /MCP and /mcp are the same route.
   reportDuplicates(
     issues,
@@ -53,7 +58,12 @@ export function checkRoutes(
       } else {
         upstream = names[0];
       }
-    } else if (upstreamCount > 0 && !names.includes(upstream)) {
+    } else if (
+      upstreamCount > 0 &&
+      !names.includes(upstream) &&
+      !writtenNames.includes(upstream) &&
+      !someUnnamed
+    ) {
       const suggestion = didYouMean(upstream, names);
       issues.add(
         [...path, 'upstream'],
