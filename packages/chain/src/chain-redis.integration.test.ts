@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainSuite } from './test-support/chain-suite.js';
 import { expectNoLeaks, registeredClient } from './test-support/flow.js';
 import { startHarness } from './test-support/gateway-harness.js';
+import { grantRevocationSuite } from './test-support/grant-revocation-suite.js';
 
 let redis: TestRedisServer;
 beforeAll(async () => {
@@ -19,6 +20,14 @@ chainSuite('Redis storage (encrypted at rest)', async () =>
   createRedisStorage({
     url: redis.url,
     keyPrefix: `chain-${randomBytes(4).toString('hex')}:`,
+    encryptionKey: randomBytes(32),
+  }),
+);
+
+grantRevocationSuite('Redis storage (encrypted at rest)', async () =>
+  createRedisStorage({
+    url: redis.url,
+    keyPrefix: `revocation-${randomBytes(4).toString('hex')}:`,
     encryptionKey: randomBytes(32),
   }),
 );

@@ -3,6 +3,7 @@ import { OAuthError } from '../../oauth-error.js';
 import { authenticateClient } from '../client-authentication.js';
 import type { ServerContext } from '../context.js';
 import { requiredFormParams } from '../params.js';
+import { lostRequiredUpstream } from '../session-liveness.js';
 
 /** Refresh tokens are `<grantId>.<secret>`, 66 characters; a longer value is never one (and storage refuses over-long ids). */
 const MAX_REFRESH_TOKEN_LENGTH = 512;
@@ -12,7 +13,9 @@ const INACTIVE = { active: false } as const;
 /**
  * `POST /oauth/introspect` (RFC 7662): for authenticated (confidential) clients. Access tokens
  * (any valid one); refresh tokens only of the calling client, active while they are the current
- * token of a live grant (a rotated or revoked one is inactive). Anything else is `active: false`.
+ * token of a live grant (a rotated or revoked one is inactive). A token whose session can no
+ * longer serve (its grant revoked, or a required upstream lost) is inactive too. Anything else is
+ * `active: false`.
  */
 export function introspectHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -25,6 +28,8 @@ export function introspectHandler(ctx: ServerContext) {
     const tryAccess = async (): Promise<Record<string, unknown> | undefined> => {
       try {
         const claims = await ctx.tokens.verifyAccessToken(token);
+        // RFC 7662 §2.2: a token of a revoked grant (its session's tokens deleted) is not active.
+        if ((await lostRequiredUpstream(ctx, claims.tsid)) !== undefined) return INACTIVE;
         return { active: true, token_type: 'Bearer', ...claims };
       } catch (error) {
         if (error instanceof OAuthError) return undefined;
@@ -38,6 +43,7 @@ export function introspectHandler(ctx: ServerContext) {
       if (found === undefined || found.grant.clientId !== client.clientId) return undefined;
       const { grant } = found;
       if (!found.current || grant.expiresAt <= ctx.now()) return INACTIVE;
+      if ((await lostRequiredUpstream(ctx, grant.sessionId)) !== undefined) return INACTIVE;
       return {
         active: true,
         token_type: 'refresh_token',

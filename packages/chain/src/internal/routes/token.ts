@@ -7,6 +7,7 @@ import { randomToken, s256, safeEqual } from '../crypto.js';
 import { type Params, requiredFormParams } from '../params.js';
 import { parseScope } from '../scopes.js';
 import { extendSessionToGrant, grantEnd } from '../session-lifetime.js';
+import { lostRequiredUpstream } from '../session-liveness.js';
 
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 const REPLAY_MARKER_TTL_MS = 120_000;
@@ -217,6 +218,21 @@ async function refreshTokenGrant(
   if (result.grant.expiresAt <= ctx.now()) {
     await ctx.storage.revokeGrant(result.grant.grantId);
     throw invalid('grant expired');
+  }
+  // A grant lives only as long as its session can serve: new JWTs for a session that lost a
+  // required upstream would only meet 401s at the routes, and the client would refresh in a loop.
+  // RFC 6749 §5.2: invalid_grant sends the client to a new authorization (a new session).
+  const lost = await lostRequiredUpstream(ctx, result.grant.sessionId);
+  if (lost !== undefined) {
+    await revokeGrantAndSession(
+      ctx,
+      result.grant.grantId,
+      result.grant.sessionId,
+      `the session holds no usable ${lost} tokens`,
+    );
+    throw new OAuthError('invalid_grant', 'the session has ended; a new authorization is required', {
+      detail: `session lost upstream ${lost}`,
+    });
   }
   const response = await tokenResponse(ctx, result.grant, scope, next, undefined, resource);
   ctx.logger.info(

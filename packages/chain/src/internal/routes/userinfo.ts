@@ -2,6 +2,7 @@ import { type BearerErrorCode, bearerChallenge } from '@auth/protocol';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
 import type { ServerContext } from '../context.js';
+import { lostRequiredUpstream } from '../session-liveness.js';
 
 function bearerError(error: BearerErrorCode, description: string) {
   return new OAuthError(error, description, {
@@ -30,6 +31,9 @@ export function userinfoHandler(ctx: ServerContext) {
         throw bearerError('invalid_token', 'the access token is invalid or expired');
       throw error;
     }
+    // RFC 7009 §2: once its grant is revoked (the session's tokens deleted), the token is refused.
+    if ((await lostRequiredUpstream(ctx, claims.tsid)) !== undefined)
+      throw bearerError('invalid_token', 'the access token is invalid or expired');
     // RFC 9068 §2.2.3: scope is optional; a token without it grants none.
     const scopes = (claims.scope ?? '').split(' ');
     if (!scopes.includes('openid')) throw bearerError('insufficient_scope', 'the openid scope is required');
