@@ -1,10 +1,9 @@
-import { Browser, completeLogin, listen } from '@auth/test-kit';
+import { Browser, completeLogin } from '@auth/test-kit';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type McpBackend, startMcpBackend } from './support/mcp-backend.js';
 import { InMemoryProvider } from './support/mcp-provider.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
@@ -12,47 +11,10 @@ import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:33419/oauth/callback';
 
-/**
- * A real MCP server (the SDK's McpServer over Streamable HTTP, stateless) standing in for
- * the corp backend. Its `whoami` tool answers with the Authorization header it received.
- */
-async function startMcpBackend(): Promise<{ url: string; requests: number; close(): Promise<void> }> {
-  const state = { requests: 0 };
-  const server = await listen(async (req, res) => {
-    state.requests += 1;
-    const mcp = new McpServer({ name: 'corp-mcp-backend', version: '1.0.0' });
-    mcp.registerTool('whoami', { description: 'The credential this backend received' }, (extra) => ({
-      content: [
-        {
-          type: 'text',
-          text: JSON.stringify({
-            authorization: extra.requestInfo?.headers['authorization'] ?? null,
-            path: req.url,
-          }),
-        },
-      ],
-    }));
-    const transport = new StreamableHTTPServerTransport({}); // no sessionIdGenerator: stateless;
-    res.on('close', () => {
-      void transport.close();
-      void mcp.close();
-    });
-    await mcp.connect(transport);
-    await transport.handleRequest(req, res);
-  });
-  return {
-    url: server.url,
-    get requests() {
-      return state.requests;
-    },
-    close: server.close,
-  };
-}
-
 /** End to end (docs/architecture.md#what-the-gateway-does): an MCP client (the SDK's Client and transport) calls an MCP server behind the gateway. */
 describe('MCP SDK Client over Streamable HTTP through the gateway to a real MCP server', () => {
   let stack: Stack;
-  let backend: Awaited<ReturnType<typeof startMcpBackend>>;
+  let backend: McpBackend;
   const provider = new InMemoryProvider(REDIRECT_URI);
   const secrets = new SecretsSeen();
   let serverUrl: URL;

@@ -160,34 +160,51 @@ describe('two gateway processes sharing Redis', () => {
     }
   });
 
-  it('the refresh grant is shared: rotated on gateway 2, the new token works on gateway 1, reuse on gateway 1 ends the grant and its upstream tokens', async () => {
-    const refresh = (url: string, token: string) =>
+  it('the refresh grant is shared: a session that lost github ends at refresh; a live one rotates on gateway 2, works on gateway 1, and reuse on gateway 1 ends the grant and its upstream tokens', async () => {
+    const refresh = (url: string, token: string, clientId: string) =>
       fetch(`${url}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           grant_type: 'refresh_token',
           refresh_token: token,
-          client_id: login.clientId,
+          client_id: clientId,
         }),
       });
-    const first = await refresh(stack.gatewayUrls[1]!, login.tokens.refresh_token!);
+    // The first login's session lost github (invalid_grant at the IdP, above): its grant cannot
+    // serve any more, so refreshing it is invalid_grant and ends it on both processes.
+    const lost = await refresh(stack.gatewayUrls[1]!, login.tokens.refresh_token!, login.clientId);
+    expect(lost.status).toBe(400);
+    expect(((await lost.json()) as { error: string }).error).toBe('invalid_grant');
+    const dead = await fetch(`${stack.gatewayUrls[0]}/mcp/corp`, {
+      headers: { authorization: `Bearer ${login.tokens.access_token}` },
+    });
+    expect(dead.status).toBe(401);
+    expect(dead.headers.get('www-authenticate')).toContain('error="invalid_token"');
+
+    const live = await loginThroughGateway(stack.issuer, { username: 'erin' });
+    secrets.add('live login access_token', live.tokens.access_token);
+    secrets.add('live login refresh_token', live.tokens.refresh_token);
+    secrets.add('live login code', live.code);
+    const first = await refresh(stack.gatewayUrls[1]!, live.tokens.refresh_token!, live.clientId);
     expect(first.status).toBe(200);
     const rotated = (await first.json()) as { access_token: string; refresh_token: string };
     secrets.add('rotated gateway refresh_token', rotated.refresh_token);
     secrets.add('refreshed gateway access_token', rotated.access_token);
-    expect(rotated.refresh_token).not.toBe(login.tokens.refresh_token);
+    expect(rotated.refresh_token).not.toBe(live.tokens.refresh_token);
     // Same session (tsid): the corp upstream token is still there for the new access token.
     const corp = await fetch(`${stack.gatewayUrls[0]}/mcp/corp`, {
       headers: { authorization: `Bearer ${rotated.access_token}` },
     });
     expect(corp.status).toBe(200);
+    const echoed = (await corp.json()) as { headers: Record<string, string> };
+    secrets.add('live login corp upstream access token', echoed.headers['authorization']);
 
     // RFC 9700 §4.14: reusing the rotated-out token (on the other process) fails and ends the grant.
-    const reuse = await refresh(stack.gatewayUrls[0]!, login.tokens.refresh_token!);
+    const reuse = await refresh(stack.gatewayUrls[0]!, live.tokens.refresh_token!, live.clientId);
     expect(reuse.status).toBe(400);
     expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
-    const afterReuse = await refresh(stack.gatewayUrls[1]!, rotated.refresh_token);
+    const afterReuse = await refresh(stack.gatewayUrls[1]!, rotated.refresh_token, live.clientId);
     expect(afterReuse.status).toBe(400);
     expect(((await afterReuse.json()) as { error: string }).error).toBe('invalid_grant');
     // Ending the grant deleted the session's upstream tokens: the unexpired JWT no longer reaches a backend.

@@ -13,6 +13,8 @@ export class InMemoryProvider implements OAuthClientProvider {
   verifier = '';
   lastState = '';
   redirects: URL[] = [];
+  /** Every `invalidateCredentials` scope the SDK asked for, in order. */
+  invalidated: string[] = [];
 
   constructor(readonly redirectUri: string) {}
 
@@ -61,5 +63,16 @@ export class InMemoryProvider implements OAuthClientProvider {
 
   codeVerifier(): string {
     return this.verifier;
+  }
+
+  /**
+   * What `auth()` calls when the AS refuses the stored credentials (e.g. `invalid_grant` at
+   * refresh): forget them, so the SDK falls back to a new authorization.
+   */
+  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
+    this.invalidated.push(scope);
+    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
+    if (scope === 'all' || scope === 'client') this.client = undefined;
+    if (scope === 'all' || scope === 'verifier') this.verifier = '';
   }
 }

@@ -12,8 +12,9 @@ import {
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectErrorRedirect, expectNoLeaks, registeredClient } from './flow.js';
-import { type Harness, type HarnessOptions, startHarness } from './gateway-harness.js';
+import { expectErrorRedirect, expectNoLeaks, redeemCode, registeredClient } from './flow.js';
+import { CORP_AND_GITHUB, type Harness } from './gateway-harness.js';
+import { harnessPool } from './harness-pool.js';
 import { type RecordingStorage, recordSessions } from './recording-storage.js';
 
 /** Upstream token values of a session, for leak checks. */
@@ -31,32 +32,15 @@ export async function upstreamSecrets(storage: Storage, tsid: string): Promise<s
 export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
   describe(`chain on ${label}`, () => {
     let h: Harness;
-    const harnesses: Harness[] = [];
-    const start = async (options: HarnessOptions) => {
-      const harness = await startHarness({ ...options, storage: recordSessions(await makeStorage()) });
-      harnesses.push(harness);
-      return harness;
-    };
+    const pool = harnessPool(makeStorage, recordSessions);
+    const start = pool.start;
     beforeAll(async () => {
-      h = await start({
-        upstreams: [
-          { name: 'corp', mode: 'oidc' },
-          { name: 'github', mode: 'oauth2' },
-        ],
-      });
+      h = await start({ upstreams: CORP_AND_GITHUB });
     });
     afterEach(() => {
       for (const idp of Object.values(h.idps)) idp.clearFaults();
     });
-    afterAll(async () => {
-      for (const harness of harnesses) {
-        try {
-          await harness.close();
-        } finally {
-          await harness.storage.close();
-        }
-      }
-    });
+    afterAll(() => pool.closeAll());
 
     it('runs the two-upstream chain end to end with oauth4webapi', async () => {
       const fc = await registeredClient(h);
@@ -233,19 +217,7 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
     it('gives exactly one success to two concurrent code redemptions, then revokes that grant', async () => {
       const fc = await registeredClient(h);
       const run = await runChain(fc);
-      const params = oauth.validateAuthResponse(fc.as, fc.client, run.callback, run.request.state);
-      const redeemOnce = async () => {
-        const response = await oauth.authorizationCodeGrantRequest(
-          fc.as,
-          fc.client,
-          clientAuth(fc.client),
-          params,
-          run.request.redirectUri,
-          run.request.verifier,
-          insecure,
-        );
-        return { status: response.status, body: (await response.json()) as Record<string, string> };
-      };
+      const redeemOnce = () => redeemCode(fc, run);
       const results = await Promise.all([redeemOnce(), redeemOnce()]);
       const ok = results.filter((r) => r.status === 200);
       const failed = results.filter((r) => r.status !== 200);

@@ -1,10 +1,39 @@
-import { type ChainRun, CLIENT_REDIRECT, type FlowClient, registerClient } from '@auth/test-kit';
+import {
+  type ChainRun,
+  CLIENT_REDIRECT,
+  clientAuth,
+  type FlowClient,
+  insecure,
+  registerClient,
+} from '@auth/test-kit';
+import * as oauth from 'oauth4webapi';
 import { expect } from 'vitest';
 import type { Harness } from './gateway-harness.js';
 
 /** Discovery and dynamic registration of a client at the harness (public by default). */
 export function registeredClient(h: Harness, metadata: Record<string, unknown> = {}): Promise<FlowClient> {
   return registerClient(h.issuer, metadata);
+}
+
+/**
+ * Redeems the code of a chain run once (state and `iss` checked first), answering the raw token
+ * response: for tests that redeem a code more than once.
+ */
+export async function redeemCode(
+  fc: FlowClient,
+  run: ChainRun,
+): Promise<{ status: number; body: Record<string, string> }> {
+  const params = oauth.validateAuthResponse(fc.as, fc.client, run.callback, run.request.state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    fc.as,
+    fc.client,
+    clientAuth(fc.client),
+    params,
+    run.request.redirectUri,
+    run.request.verifier,
+    insecure,
+  );
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 
 /** Asserts an authorization error response with its `state` and `iss` (RFC 9207). */

@@ -21,8 +21,14 @@ export interface HarnessUpstream {
   publicClient?: boolean;
 }
 
+/** The usual pair: an OIDC IdP then a GitHub-shaped OAuth 2.0 one, both required. */
+export const CORP_AND_GITHUB: readonly HarnessUpstream[] = [
+  { name: 'corp', mode: 'oidc' },
+  { name: 'github', mode: 'oauth2' },
+];
+
 export interface HarnessOptions {
-  upstreams: HarnessUpstream[];
+  upstreams: readonly HarnessUpstream[];
   storage?: Storage;
   clients?: StaticClient[];
   registration?: boolean;

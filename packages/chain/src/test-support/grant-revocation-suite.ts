@@ -5,14 +5,16 @@ import {
   type FlowClient,
   insecure,
   login,
+  redeem,
   refresh,
   runChain,
 } from '@auth/test-kit';
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectNoLeaks, registeredClient } from './flow.js';
-import { type Harness, type HarnessOptions, startHarness } from './gateway-harness.js';
+import { expectNoLeaks, redeemCode, registeredClient } from './flow.js';
+import { CORP_AND_GITHUB, type Harness } from './gateway-harness.js';
+import { harnessPool } from './harness-pool.js';
 
 /** A confidential client (it may introspect: RFC 7662 §2.1) registered at the harness. */
 function confidentialClient(h: Harness): Promise<FlowClient> {
@@ -38,6 +40,14 @@ async function refreshError(
   return { status: response.status, error: ((await response.json()) as { error: string }).error };
 }
 
+/** RFC 7009 revocation by `fc`, which must succeed (200). */
+async function revoke(fc: FlowClient, token: string, hint?: 'access_token'): Promise<void> {
+  const extra = hint === undefined ? {} : { additionalParameters: { token_type_hint: hint } };
+  await oauth.processRevocationResponse(
+    await oauth.revocationRequest(fc.as, fc.client, clientAuth(fc.client), token, { ...insecure, ...extra }),
+  );
+}
+
 const tsidOf = (accessToken: string) => decodeJwt(accessToken)['tsid'] as string;
 
 /**
@@ -50,32 +60,15 @@ export function grantRevocationSuite(label: string, makeStorage: () => Promise<S
     let h: Harness;
     let fc: FlowClient;
     const introspect = (token: string) => introspectAs(fc, token);
-    const harnesses: Harness[] = [];
-    const start = async (options: HarnessOptions) => {
-      const harness = await startHarness({ ...options, storage: await makeStorage() });
-      harnesses.push(harness);
-      return harness;
-    };
+    const pool = harnessPool(makeStorage);
+    const start = pool.start;
     beforeAll(async () => {
-      h = await start({
-        upstreams: [
-          { name: 'corp', mode: 'oidc' },
-          { name: 'github', mode: 'oauth2' },
-        ],
-      });
+      h = await start({ upstreams: CORP_AND_GITHUB });
     });
     beforeEach(async () => {
       fc = await confidentialClient(h);
     });
-    afterAll(async () => {
-      for (const harness of harnesses) {
-        try {
-          await harness.close();
-        } finally {
-          await harness.storage.close();
-        }
-      }
-    });
+    afterAll(() => pool.closeAll());
 
     /** The access token works at introspection and userinfo before the revocation under test. */
     async function expectLive(accessToken: string): Promise<void> {
@@ -96,14 +89,7 @@ export function grantRevocationSuite(label: string, makeStorage: () => Promise<S
     it('refresh-token revocation (RFC 7009): the access tokens of the grant are inactive at once', async () => {
       const run = await login(fc, { scope: 'openid offline_access' });
       await expectLive(run.tokens.access_token);
-      const response = await oauth.revocationRequest(
-        fc.as,
-        fc.client,
-        clientAuth(fc.client),
-        run.tokens.refresh_token!,
-        insecure,
-      );
-      await oauth.processRevocationResponse(response);
+      await revoke(fc, run.tokens.refresh_token!);
       await expectRevoked(run.tokens.access_token);
       expect(await introspect(run.tokens.refresh_token!)).toEqual({ active: false });
     });
@@ -111,14 +97,7 @@ export function grantRevocationSuite(label: string, makeStorage: () => Promise<S
     it('access-token revocation (RFC 7009): inactive at once, and the grant cannot be refreshed any more', async () => {
       const run = await login(fc);
       await expectLive(run.tokens.access_token);
-      const response = await oauth.revocationRequest(
-        fc.as,
-        fc.client,
-        clientAuth(fc.client),
-        run.tokens.access_token,
-        { ...insecure, additionalParameters: { token_type_hint: 'access_token' } },
-      );
-      await oauth.processRevocationResponse(response);
+      await revoke(fc, run.tokens.access_token, 'access_token');
       await expectRevoked(run.tokens.access_token);
       expect(await refreshError(fc, run.tokens.refresh_token!)).toEqual({
         status: 400,
@@ -129,25 +108,13 @@ export function grantRevocationSuite(label: string, makeStorage: () => Promise<S
 
     it('code replay (RFC 6749 §4.1.2): the access token the first redemption issued is inactive', async () => {
       const run = await runChain(fc, { scope: 'openid offline_access' });
-      const params = oauth.validateAuthResponse(fc.as, fc.client, run.callback, run.request.state);
-      const redeem = () =>
-        oauth.authorizationCodeGrantRequest(
-          fc.as,
-          fc.client,
-          clientAuth(fc.client),
-          params,
-          run.request.redirectUri,
-          run.request.verifier,
-          insecure,
-        );
-      const first = (await (await redeem()).json()) as Record<string, string>;
-      const accessToken = first['access_token']!;
+      const first = await redeemCode(fc, run);
+      expect(first.status).toBe(200);
+      const accessToken = first.body['access_token']!;
       await expectLive(accessToken);
-      const replay = await redeem();
-      expect(replay.status).toBe(400);
-      expect(((await replay.json()) as { error: string }).error).toBe('invalid_grant');
+      expect(await redeemCode(fc, run)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
       await expectRevoked(accessToken);
-      expect(await introspect(first['refresh_token']!)).toEqual({ active: false });
+      expect(await introspect(first.body['refresh_token']!)).toEqual({ active: false });
     });
 
     it('refresh-token reuse (RFC 9700 §4.14.2): every access token of the grant is inactive', async () => {
@@ -243,20 +210,7 @@ export function grantRevocationSuite(label: string, makeStorage: () => Promise<S
       const skipped = await runChain(oc, { scope: 'openid offline_access' });
       withOptional.idps['docs']!.clearFaults();
       expect(skipped.callback.href.startsWith(CLIENT_REDIRECT)).toBe(true);
-      const tokens = await oauth.processAuthorizationCodeResponse(
-        oc.as,
-        oc.client,
-        await oauth.authorizationCodeGrantRequest(
-          oc.as,
-          oc.client,
-          clientAuth(oc.client),
-          oauth.validateAuthResponse(oc.as, oc.client, skipped.callback, skipped.request.state),
-          skipped.request.redirectUri,
-          skipped.request.verifier,
-          insecure,
-        ),
-        { expectedNonce: skipped.request.nonce, requireIdToken: true },
-      );
+      const tokens = await redeem(oc.as, oc.client, skipped.callback, skipped.request);
       expect(
         Object.keys(await withOptional.storage.getAllUpstreamTokens(tsidOf(tokens.access_token))),
       ).toEqual(['corp']);
