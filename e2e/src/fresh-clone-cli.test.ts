@@ -31,12 +31,12 @@ async function inClone(
 // clone is of the committed HEAD. `npx --no-install` fails instead of fetching the unrelated
 // registry package of the same name when the workspace bin is not linked (what used to happen).
 it('after a fresh clone and `npm ci`, npx auth-server runs this project’s CLI', {
-  timeout: 300_000,
+  timeout: 600_000,
 }, async () => {
   await run('git', ['clone', '--quiet', root, join(temp, 'repo')], { timeout: 60_000 });
   const readme = readFileSync(join(temp, 'repo', 'README.md'), 'utf8');
   expect(readme).toMatch(/^npm ci\b/m);
-  const install = await inClone('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], 240_000);
+  const install = await inClone('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], 480_000);
   expect(install.stderr.slice(-2000), 'npm ci').not.toMatch(/npm error/);
   expect(install.code).toBe(0);
 
