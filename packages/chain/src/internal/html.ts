@@ -47,14 +47,34 @@ export function sendErrorPage(res: Response, status: number, error: string, desc
   );
 }
 
+/** Where the answer goes: a web (or loopback) host, or a native app's private-use scheme (RFC 8252 §7.1). */
+export type RedirectTarget = { kind: 'web'; host: string } | { kind: 'native'; scheme: string };
+
 export interface ConsentPageInput {
   clientName: string;
-  redirectHost: string;
+  redirect: RedirectTarget;
+  /** The host of the client's metadata document, for a client identified by its URL. */
+  documentHost?: string;
   scopes: readonly string[];
   upstreams: ReadonlyArray<{ name: string; optional: boolean }>;
   action: string;
   interactionId: string;
   csrfToken: string;
+}
+
+/** Who asks, in plain words: the app and where it is (a host, or a native app and its scheme). */
+function requester(input: ConsentPageInput): string {
+  const name = `<strong>${escapeHtml(input.clientName)}</strong>`;
+  const identity =
+    input.documentHost === undefined
+      ? ''
+      : ` It is identified by a metadata document published at <strong>${escapeHtml(input.documentHost)}</strong>; this server has no other knowledge of it.`;
+  if (input.redirect.kind === 'native')
+    return (
+      `<p>The application ${name} is a <strong>native app</strong> on your device; it receives the answer through its ` +
+      `<code>${escapeHtml(input.redirect.scheme)}:</code> links, and asks for access.${identity}</p>`
+    );
+  return `<p>The application ${name} at <strong>${escapeHtml(input.redirect.host)}</strong> asks for access.${identity}</p>`;
 }
 
 /** The consent page (docs/architecture.md#consent). */
@@ -72,7 +92,7 @@ export function sendConsentPage(res: Response, input: ConsentPageInput): void {
     layout(
       'Authorize access',
       `<h1>Authorize ${escapeHtml(input.clientName)}</h1>` +
-        `<p>The application <strong>${escapeHtml(input.clientName)}</strong> at <strong>${escapeHtml(input.redirectHost)}</strong> asks for access.</p>` +
+        requester(input) +
         `<p>Scopes:</p><ul>${scopes}</ul>` +
         `<p>You will sign in at these identity providers, in this order:</p><ol>${upstreams}</ol>` +
         `<form method="post" action="${escapeHtml(input.action)}">` +

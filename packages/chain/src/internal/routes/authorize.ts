@@ -7,10 +7,10 @@ import { csrfCookieName, isConsentRemembered } from '../consent-cookie.js';
 import { endpoint, type ServerContext } from '../context.js';
 import { setCookie } from '../cookies.js';
 import { randomToken } from '../crypto.js';
-import { sendConsentPage, sendErrorPage } from '../html.js';
+import { type RedirectTarget, sendConsentPage, sendErrorPage } from '../html.js';
 import { type Params, queryParams } from '../params.js';
 import { redirectTo } from '../redirect.js';
-import { matchRedirectUri } from '../redirect-uri.js';
+import { matchRedirectUri, nativeAppScheme } from '../redirect-uri.js';
 import { allowedScopes, parseScope } from '../scopes.js';
 
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -146,7 +146,7 @@ export function authorizeHandler(ctx: ServerContext) {
     setCookie(res, csrfCookieName(interactionId), csrfToken, ctx.pendingLifetime, ctx.cookie);
     sendConsentPage(res, {
       clientName: client.clientName ?? client.clientId,
-      redirectHost: new URL(redirectUri).host,
+      redirect: redirectTarget(redirectUri),
       scopes: request.scope,
       upstreams: ctx.upstreams.map((u) => ({ name: u.name, optional: u.optional })),
       action: endpoint(ctx, '/oauth/consent'),
@@ -154,6 +154,12 @@ export function authorizeHandler(ctx: ServerContext) {
       csrfToken,
     });
   };
+}
+
+/** What the consent page says about where the answer goes (RFC 8252 §7.1: a native app shows its scheme). */
+function redirectTarget(redirectUri: string): RedirectTarget {
+  const scheme = nativeAppScheme(redirectUri);
+  return scheme === undefined ? { kind: 'web', host: new URL(redirectUri).host } : { kind: 'native', scheme };
 }
 
 function redirectError(
