@@ -1,4 +1,5 @@
 import { freePort } from '@auth/test-kit';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../test-support/http-server.js';
 import { rejectionOf } from '../test-support/rejection-of.js';
@@ -80,6 +81,15 @@ describe.each([
     expect((error as UpstreamError).code).toBe('ERR_UPSTREAM_MALFORMED_RESPONSE');
   });
 
+  it('takes a smaller body bound when given one, and says so', async () => {
+    const small = createBoundedFetch('idp', fetchImpl, 5_000, { maxBodyBytes: 8 });
+    const error = (await rejectionOf(small(`${server.url}/ok`, { method: 'GET' }))) as UpstreamError;
+    expect(error.code).toBe('ERR_UPSTREAM_MALFORMED_RESPONSE');
+    expect(error.message).toContain('over 8 bytes');
+    const fits = createBoundedFetch('idp', fetchImpl, 5_000, { maxBodyBytes: 11 });
+    expect(await (await fits(`${server.url}/ok`, { method: 'GET' })).json()).toEqual({ ok: true });
+  });
+
   it('never follows redirects', async () => {
     const response = await bounded()(`${server.url}/redirect`, { method: 'GET' });
     expect(response.status).toBe(302);
@@ -99,5 +109,22 @@ describe.each([
     expect(error.category).toBe('unavailable');
     expect(error.message).not.toContain('secret=value');
     expect(String(error.cause)).toContain('ECONNREFUSED');
+  });
+});
+
+describe('createBoundedFetch with a dispatcher', () => {
+  it('sends the default transport through the given undici dispatcher', async () => {
+    const dispatched: string[] = [];
+    const agent = new Agent().compose((dispatch) => (options, handler) => {
+      dispatched.push(`${options.origin}${options.path}`);
+      return dispatch(options, handler);
+    });
+    const response = await createBoundedFetch('idp', undefined, 5_000, { dispatcher: agent })(
+      `${server.url}/ok`,
+      { method: 'GET' },
+    );
+    expect(await response.json()).toEqual({ ok: true });
+    expect(dispatched).toEqual([`${server.url}/ok`]);
+    await agent.close();
   });
 });

@@ -2,8 +2,19 @@ import { type Dispatcher, request } from 'undici';
 import { UpstreamError } from '../upstream-error.js';
 import { safeCause } from './safe-cause.js';
 
-/** Upstream answers larger than this are refused (no IdP token or userinfo answer comes close). */
+/** Upstream answers larger than this are refused by default (no IdP token or userinfo answer comes close). */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Options of {@link createBoundedFetch} beyond the deadline. */
+export interface BoundedFetchOptions {
+  /** Bodies larger than this are refused (`ERR_UPSTREAM_MALFORMED_RESPONSE`); default 1 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * The undici dispatcher of the default transport (e.g. an `Agent` whose `connect.lookup`
+   * checks and pins addresses); default Node's shared pool. Not used with an injected `fetch`.
+   */
+  dispatcher?: Dispatcher;
+}
 
 /** The request parts this package sends (a subset of `RequestInit`, shaped to fit openid-client's `customFetch`). */
 export interface BoundedRequest {
@@ -29,7 +40,7 @@ type Exchange = (
   url: string,
   init: BoundedRequest,
   signal: AbortSignal,
-  tooLarge: (status: number) => UpstreamError,
+  limit: { maxBytes: number; tooLarge: (status: number) => UpstreamError },
 ) => Promise<Answer>;
 
 /**
@@ -46,8 +57,10 @@ export function createBoundedFetch(
   provider: string,
   fetchImpl: typeof fetch | undefined,
   timeoutMs: number,
+  options: BoundedFetchOptions = {},
 ): BoundedFetch {
-  const exchange = fetchImpl === undefined ? viaUndici : viaFetch(fetchImpl);
+  const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const exchange = fetchImpl === undefined ? viaUndici(options.dispatcher) : viaFetch(fetchImpl);
   return async (url, init) => {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
@@ -56,12 +69,12 @@ export function createBoundedFetch(
       new UpstreamError(
         provider,
         'ERR_UPSTREAM_MALFORMED_RESPONSE',
-        `upstream "${provider}" answered ${where} with a body over ${MAX_BODY_BYTES} bytes`,
+        `upstream "${provider}" answered ${where} with a body over ${maxBytes} bytes`,
         { status },
       );
     let answer: Answer;
     try {
-      answer = await exchange(url, init, signal, tooLarge);
+      answer = await exchange(url, init, signal, { maxBytes, tooLarge });
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
       throw transportError(provider, where, timeoutMs, error, signal);
@@ -85,7 +98,7 @@ export function createBoundedFetch(
 }
 
 function viaFetch(fetchImpl: typeof fetch): Exchange {
-  return async (url, init, signal, tooLarge) => {
+  return async (url, init, signal, limit) => {
     const response = await fetchImpl(url, {
       method: init.method,
       ...(init.headers !== undefined && { headers: init.headers }),
@@ -93,51 +106,60 @@ function viaFetch(fetchImpl: typeof fetch): Exchange {
       redirect: 'manual',
       signal,
     });
-    const body = await readBounded(response, tooLarge);
+    const body = await readBounded(response, limit.maxBytes, limit.tooLarge);
     return { status: response.status, statusText: response.statusText, headers: response.headers, body };
   };
 }
 
-const viaUndici: Exchange = async (url, init, signal, tooLarge) => {
-  const headers: Record<string, string> = {};
-  if (init.headers !== undefined) {
-    for (const [name, value] of new Headers(init.headers)) headers[name] = value;
-  }
-  let body: string | Uint8Array | undefined;
-  if (init.body instanceof URLSearchParams) {
-    body = init.body.toString();
-    headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
-  } else if (typeof init.body === 'string' || init.body instanceof Uint8Array) {
-    body = init.body;
-  } else if (init.body !== undefined && init.body !== null) {
-    throw new TypeError('unsupported request body');
-  }
-  const response = await request(url, {
-    method: init.method as Dispatcher.HttpMethod,
-    headers,
-    ...(body === undefined ? {} : { body }),
-    signal,
-  });
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    total += chunk.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      response.body.destroy();
-      throw tooLarge(response.statusCode);
+const viaUndici =
+  (dispatcher: Dispatcher | undefined): Exchange =>
+  async (url, init, signal, limit) => {
+    const headers: Record<string, string> = {};
+    if (init.headers !== undefined) {
+      for (const [name, value] of new Headers(init.headers)) headers[name] = value;
     }
-    chunks.push(chunk);
-  }
-  const answerHeaders = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (Array.isArray(value)) for (const one of value) answerHeaders.append(name, one);
-    else if (value !== undefined) answerHeaders.set(name, value);
-  }
-  return { status: response.statusCode, statusText: '', headers: answerHeaders, body: Buffer.concat(chunks) };
-};
+    let body: string | Uint8Array | undefined;
+    if (init.body instanceof URLSearchParams) {
+      body = init.body.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
+    } else if (typeof init.body === 'string' || init.body instanceof Uint8Array) {
+      body = init.body;
+    } else if (init.body !== undefined && init.body !== null) {
+      throw new TypeError('unsupported request body');
+    }
+    const response = await request(url, {
+      method: init.method as Dispatcher.HttpMethod,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+      signal,
+    });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (total > limit.maxBytes) {
+        response.body.destroy();
+        throw limit.tooLarge(response.statusCode);
+      }
+      chunks.push(chunk);
+    }
+    const answerHeaders = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (Array.isArray(value)) for (const one of value) answerHeaders.append(name, one);
+      else if (value !== undefined) answerHeaders.set(name, value);
+    }
+    return {
+      status: response.statusCode,
+      statusText: '',
+      headers: answerHeaders,
+      body: Buffer.concat(chunks),
+    };
+  };
 
 async function readBounded(
   response: Response,
+  maxBytes: number,
   tooLarge: (status: number) => UpstreamError,
 ): Promise<Uint8Array | null> {
   if (response.body === null) return null;
@@ -148,7 +170,7 @@ async function readBounded(
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
+    if (total > maxBytes) {
       await reader.cancel().catch(() => {});
       throw tooLarge(response.status);
     }
