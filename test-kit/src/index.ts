@@ -23,6 +23,7 @@ export {
 } from './gateway-login.js';
 export { formSubmission, type HtmlForm, type Page, parseForms } from './html-forms.js';
 export { type Listening, listen } from './listen.js';
+export { type ListeningTls, listenTls, type TestCertificate, testCertificate } from './listen-tls.js';
 export * from './mock-idp.js';
 export { authorizeLeg, type MockUpstream, newLeg, startMockUpstream } from './mock-upstream.js';
 export {

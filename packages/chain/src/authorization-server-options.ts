@@ -48,6 +48,31 @@ export interface TokenLifetimes {
   authorizationCode: number;
 }
 
+/**
+ * Clients identified by the `https` URL of their metadata document
+ * (draft-ietf-oauth-client-id-metadata-document; the MCP authorization spec's preferred way).
+ */
+export interface MetadataDocumentOptions {
+  /** Whether a URL `client_id` is fetched (and the metadata says `client_id_metadata_document_supported`). Default true. */
+  enabled?: boolean;
+  /**
+   * Hosts (as in the URL: a name or an IP literal, IPv6 without brackets; any port) whose documents may be
+   * fetched from private, loopback or link-local addresses. Every other host must resolve to public
+   * addresses only. Default none.
+   */
+  allowedHosts?: string[];
+  /** Lower bound of a document's cache lifetime, in seconds; also the lifetime when it sends no `max-age`. Default 60. */
+  minTtlSeconds?: number;
+  /** Upper bound of a document's cache lifetime, in seconds. Default 86400. */
+  maxTtlSeconds?: number;
+  /** Deadline of one document fetch (headers and body). Default 5000 ms. */
+  timeoutMs?: number;
+  /** Trusted CA certificates (PEM) for the documents' TLS instead of Node's default store (a private CA). */
+  ca?: string[];
+  /** Name resolution, every address of a name (default `dns.lookup` with `all: true`). */
+  resolve?: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
+}
+
 /** Options of `createAuthorizationServer`: everything the chain needs, and no more. */
 export interface AuthorizationServerOptions {
   /** The issuer identifier (RFC 8414 §2): https, or http on a loopback host; no query, fragment or trailing slash. */
@@ -65,6 +90,8 @@ export interface AuthorizationServerOptions {
   clients?: StaticClient[];
   /** Whether RFC 7591 dynamic registration (`/oauth/register`) is open. */
   registration: { enabled: boolean };
+  /** Client ID Metadata Documents; default enabled, no allowed private host. */
+  metadataDocuments?: MetadataDocumentOptions;
   storage: Storage;
   /** pino-compatible; default silent. Token values are never logged. */
   logger?: Logger;

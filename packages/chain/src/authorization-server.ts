@@ -8,12 +8,21 @@ import express, {
   Router,
 } from 'express';
 import type { JWK } from 'jose';
-import type { AuthorizationServerOptions, ChainUpstream } from './authorization-server-options.js';
+import type {
+  AuthorizationServerOptions,
+  ChainUpstream,
+  MetadataDocumentOptions,
+} from './authorization-server-options.js';
 import { ChainOptionsError } from './chain-options-error.js';
 import type { ServerContext, Upstream } from './internal/context.js';
 import { errorHandler, toOAuthError } from './internal/error-handler.js';
 import { sendErrorPage } from './internal/html.js';
 import { logRoute } from './internal/log-route.js';
+import {
+  createMetadataDocumentClients,
+  type MetadataDocumentSettings,
+} from './internal/metadata-documents/metadata-document-clients.js';
+import { systemResolver } from './internal/metadata-documents/pinned-addresses.js';
 import { authorizeHandler } from './internal/routes/authorize.js';
 import { callbackHandler } from './internal/routes/callback.js';
 import { consentHandler } from './internal/routes/consent.js';
@@ -93,6 +102,44 @@ function checkLifetimes(lifetimes: AuthorizationServerOptions['lifetimes'] | und
 function checkStrings(value: unknown, name: string): void {
   if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string'))
     throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `${name} must be an array of strings`);
+}
+
+function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
+  const checked = value ?? fallback;
+  if (!Number.isInteger(checked) || checked < 0)
+    throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `${name} must be a non-negative integer`);
+  return checked;
+}
+
+/** The client metadata document settings, defaults filled in (docs in the README's options table). */
+function checkMetadataDocuments(options: MetadataDocumentOptions | undefined): MetadataDocumentSettings {
+  const given = options ?? {};
+  checkStrings(given.allowedHosts ?? [], 'metadataDocuments.allowedHosts');
+  if (given.ca !== undefined) checkStrings(given.ca, 'metadataDocuments.ca');
+  const minTtlSeconds = nonNegativeInteger(given.minTtlSeconds, 60, 'metadataDocuments.minTtlSeconds');
+  const maxTtlSeconds = nonNegativeInteger(given.maxTtlSeconds, 86_400, 'metadataDocuments.maxTtlSeconds');
+  if (minTtlSeconds > maxTtlSeconds)
+    throw new ChainOptionsError(
+      'ERR_CHAIN_INVALID_OPTION',
+      'metadataDocuments.minTtlSeconds must not exceed metadataDocuments.maxTtlSeconds',
+    );
+  const timeoutMs = given.timeoutMs ?? 5000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new ChainOptionsError(
+      'ERR_CHAIN_INVALID_OPTION',
+      'metadataDocuments.timeoutMs must be a positive integer',
+    );
+  return {
+    enabled: given.enabled ?? true,
+    allowedHosts: new Set(
+      (given.allowedHosts ?? []).map((host) => host.replace(/^\[(.*)\]$/, '$1').toLowerCase()),
+    ),
+    minTtlSeconds,
+    maxTtlSeconds,
+    timeoutMs,
+    resolve: given.resolve ?? systemResolver,
+    ...(given.ca === undefined ? {} : { ca: [...given.ca] }),
+  };
 }
 
 /** Wraps an HTML endpoint: its unexpected failures become an error page, never a JSON or stack trace. */
@@ -182,11 +229,18 @@ export async function createAuthorizationServer(
     resources,
   });
   const registration = options.registration?.enabled === true;
+  const metadataDocuments = createMetadataDocumentClients(
+    checkMetadataDocuments(options.metadataDocuments),
+    options.scopesSupported,
+    now,
+    logger,
+  );
   const ctx: ServerContext = {
     issuer,
     lifetimes: { ...lifetimes },
     scopesSupported: [...options.scopesSupported],
     registration,
+    metadataDocuments,
     storage,
     logger,
     now,

@@ -4,6 +4,7 @@ export { type AuthorizationServer, createAuthorizationServer } from './authoriza
 export type {
   AuthorizationServerOptions,
   ChainUpstream,
+  MetadataDocumentOptions,
   SigningAlgorithm,
   SigningKey,
   StaticClient,

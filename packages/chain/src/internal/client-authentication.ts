@@ -2,6 +2,7 @@ import type { OAuthClient, TokenEndpointAuthMethod } from '@auth/storage';
 import type { Request } from 'express';
 import { OAuthError } from '../oauth-error.js';
 import type { ServerContext } from './context.js';
+import { findClient } from './find-client.js';
 import type { Params } from './params.js';
 
 export interface ClientAuthenticationOptions {
@@ -74,8 +75,9 @@ export async function authenticateClient(
   }
   if (clientId === undefined) throw fail('no client identification');
 
-  const client = await ctx.storage.getClient(clientId);
-  if (client === undefined) throw fail('unknown client');
+  const lookup = await findClient(ctx, clientId);
+  if (!lookup.found) throw fail(lookup.problem);
+  const { client } = lookup;
   if (client.tokenEndpointAuthMethod === 'none') {
     if (!options.allowPublic) throw fail('public clients cannot use this endpoint');
     if (method !== 'none') throw fail('a public client must not authenticate with a secret');

@@ -2,6 +2,7 @@ import type { Logger } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { TokenLifetimes } from '../authorization-server-options.js';
+import type { MetadataDocumentClients } from './metadata-documents/metadata-document-clients.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -19,6 +20,8 @@ export interface ServerContext {
   scopesSupported: readonly string[];
   /** Whether RFC 7591 dynamic registration is open. */
   registration: boolean;
+  /** Clients identified by the URL of their metadata document. */
+  metadataDocuments: MetadataDocumentClients;
   storage: Storage;
   logger: Logger;
   now: () => number;

@@ -7,6 +7,7 @@ import { type AuthorizationServer, createAuthorizationServer } from '../authoriz
 import type {
   AuthorizationServerOptions,
   ChainUpstream,
+  MetadataDocumentOptions,
   SigningKey,
   StaticClient,
 } from '../authorization-server-options.js';
@@ -38,6 +39,7 @@ export interface HarnessOptions {
   signingKeys?: SigningKey[];
   scopesSupported?: string[];
   now?: () => number;
+  metadataDocuments?: MetadataDocumentOptions;
 }
 
 export interface Harness {
@@ -158,6 +160,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       scopesSupported: options.scopesSupported ?? ['openid', 'profile', 'email', 'offline_access'],
       clients: options.clients ?? [],
       registration: { enabled: options.registration ?? true },
+      ...(options.metadataDocuments === undefined ? {} : { metadataDocuments: options.metadataDocuments }),
       storage,
       logger: logs,
       upstreamTimeoutMs,

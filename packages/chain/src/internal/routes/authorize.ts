@@ -7,6 +7,7 @@ import { csrfCookieName, isConsentRemembered } from '../consent-cookie.js';
 import { endpoint, type ServerContext } from '../context.js';
 import { setCookie } from '../cookies.js';
 import { randomToken } from '../crypto.js';
+import { findClient } from '../find-client.js';
 import { type RedirectTarget, sendConsentPage, sendErrorPage } from '../html.js';
 import { type Params, queryParams } from '../params.js';
 import { redirectTo } from '../redirect.js';
@@ -81,11 +82,13 @@ export function authorizeHandler(ctx: ServerContext) {
       sendErrorPage(res, 400, 'invalid_request', description);
       return;
     }
-    const client = await ctx.storage.getClient(clientId);
-    if (client === undefined) {
-      sendErrorPage(res, 400, 'invalid_client', 'The application is not registered.');
+    // A URL client_id is a client metadata document, fetched here; its failures are a page too.
+    const lookup = await findClient(ctx, clientId);
+    if (!lookup.found) {
+      sendErrorPage(res, 400, 'invalid_client', lookup.problem);
       return;
     }
+    const { client } = lookup;
     if (!matchRedirectUri(client.redirectUris, redirectUri)) {
       sendErrorPage(res, 400, 'invalid_request', 'The redirect URI is not registered for this application.');
       return;
@@ -147,6 +150,7 @@ export function authorizeHandler(ctx: ServerContext) {
     sendConsentPage(res, {
       clientName: client.clientName ?? client.clientId,
       redirect: redirectTarget(redirectUri),
+      ...(lookup.documentHost === undefined ? {} : { documentHost: lookup.documentHost }),
       scopes: request.scope,
       upstreams: ctx.upstreams.map((u) => ({ name: u.name, optional: u.optional })),
       action: endpoint(ctx, '/oauth/consent'),

@@ -9,6 +9,8 @@ export function serverMetadata(ctx: ServerContext): Record<string, unknown> {
     token_endpoint: endpoint(ctx, '/oauth/token'),
     jwks_uri: endpoint(ctx, '/.well-known/jwks.json'),
     ...(ctx.registration ? { registration_endpoint: endpoint(ctx, '/oauth/register') } : {}),
+    // draft-ietf-oauth-client-id-metadata-document §5 (MCP 2025-11-25: clients prefer it to registration).
+    ...(ctx.metadataDocuments.enabled ? { client_id_metadata_document_supported: true } : {}),
     revocation_endpoint: endpoint(ctx, '/oauth/revoke'),
     introspection_endpoint: endpoint(ctx, '/oauth/introspect'),
     userinfo_endpoint: endpoint(ctx, '/oauth/userinfo'),
