@@ -109,6 +109,20 @@ export interface ProxyConfig {
   maxConnections: number;
 }
 
+/** How clients become known besides the configured ones: RFC 7591 registration and metadata documents. */
+export interface RegistrationConfig {
+  /** RFC 7591 dynamic client registration. */
+  enabled: boolean;
+  /** Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document); durations in seconds. */
+  metadataDocuments: {
+    enabled: boolean;
+    /** Hosts (lower case, IPv6 without brackets) that may resolve to private or loopback addresses. */
+    hosts: string[];
+    minTtl: number;
+    maxTtl: number;
+  };
+}
+
 /** The normalized, fully typed gateway configuration (docs/architecture.md#configuration): durations in seconds, defaults applied, secrets resolved. */
 export interface GatewayConfig {
   issuer: string;
@@ -117,7 +131,7 @@ export interface GatewayConfig {
   tokenLifetimes: TokenLifetimes;
   scopesSupported: string[];
   storage: StorageConfig;
-  registration: { enabled: boolean };
+  registration: RegistrationConfig;
   proxy: ProxyConfig;
   clients: StaticClientConfig[];
   /** The chain visits them in this order; at least one. */

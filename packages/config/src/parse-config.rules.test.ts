@@ -41,7 +41,10 @@ const accepted: Accepted[] = [
       expect(c.tokenLifetimes).toEqual({ accessToken: 3600, refreshToken: 604_800, authorizationCode: 60 });
       expect(c.scopesSupported).toEqual(['openid', 'profile', 'email', 'offline_access']);
       expect(c.storage).toEqual({ type: 'memory' });
-      expect(c.registration).toEqual({ enabled: true });
+      expect(c.registration).toEqual({
+        enabled: true,
+        metadataDocuments: { enabled: true, hosts: [], minTtl: 60, maxTtl: 86_400 },
+      });
       expect(c.signingKeys).toEqual([]);
       expect(c.routes[0]).toMatchObject({ headerStrategy: 'replace' });
       expect(c.upstreams[0]).toMatchObject({ optional: false });
@@ -232,6 +235,24 @@ const accepted: Accepted[] = [
     rule: 'registration can be disabled',
     config: variant(base, { registration: { enabled: false } }),
     check: (c) => expect(c.registration.enabled).toBe(false),
+  },
+  {
+    rule: 'client metadata documents: allowed hosts (lower case, IPv6 without brackets), cache bounds, off',
+    config: variant(base, {
+      registration: {
+        metadata_documents: false,
+        metadata_document_hosts: ['127.0.0.1', 'Docs.Internal.Example', '[::1]', 'fd00::7'],
+        metadata_document_min_ttl: '5m',
+        metadata_document_max_ttl: 7200,
+      },
+    }),
+    check: (c) =>
+      expect(c.registration.metadataDocuments).toEqual({
+        enabled: false,
+        hosts: ['127.0.0.1', 'docs.internal.example', '::1', 'fd00::7'],
+        minTtl: 300,
+        maxTtl: 7200,
+      }),
   },
   // secrets
   {
@@ -1083,6 +1104,32 @@ const rejected: Rejected[] = [
     config: variant(base, { 'registration.enabled': 'yes' }),
     path: 'registration.enabled',
     message: /^must be true or false$/,
+  },
+  ...['https://docs.example', 'docs.example:8443', 'docs.example/x', 'a b', 'user@host'].map((host) => ({
+    rule: `metadata_document_hosts entry ${host}`,
+    config: variant(base, { registration: { metadata_document_hosts: ['ok.example', host] } }),
+    path: 'registration.metadata_document_hosts[1]',
+    message: /^must be a host name or an IP address \(no scheme, port or path\)$/,
+  })),
+  {
+    rule: 'metadata_documents not a boolean',
+    config: variant(base, { registration: { metadata_documents: 'yes' } }),
+    path: 'registration.metadata_documents',
+    message: /^must be true or false$/,
+  },
+  {
+    rule: 'metadata document min TTL above the max',
+    config: variant(base, {
+      registration: { metadata_document_min_ttl: '2h', metadata_document_max_ttl: '1h' },
+    }),
+    path: 'registration.metadata_document_min_ttl',
+    message: /^must not exceed metadata_document_max_ttl$/,
+  },
+  {
+    rule: 'metadata document max TTL out of range',
+    config: variant(base, { registration: { metadata_document_max_ttl: '90d' } }),
+    path: 'registration.metadata_document_max_ttl',
+    message: /^must be between 1m and 30d$/,
   },
   {
     rule: 'registration not a mapping',

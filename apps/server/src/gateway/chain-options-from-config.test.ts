@@ -15,7 +15,12 @@ const config = (): GatewayConfig => ({
       issuer: 'http://127.0.0.1:8080',
       scopes_supported: ['openid', 'profile', 'offline_access'],
       token_lifetimes: { access_token: '5m', refresh_token: '1d', authorization_code: '30s' },
-      registration: { enabled: false },
+      registration: {
+        enabled: false,
+        metadata_document_hosts: ['127.0.0.1', 'Docs.Example'],
+        metadata_document_min_ttl: '2m',
+        metadata_document_max_ttl: '2h',
+      },
       clients: [{ client_id: 'demo', redirect_uris: ['http://127.0.0.1:8090/callback'], trusted: true }],
       upstreams: [
         { name: 'corp', type: 'oidc', issuer: 'http://127.0.0.1:9001', client_id: 'gw' },
@@ -46,6 +51,12 @@ describe('chainOptionsFromConfig', () => {
     expect(options.lifetimes).toEqual({ accessToken: 300, refreshToken: 86_400, authorizationCode: 30 });
     expect(options.scopesSupported).toEqual(['openid', 'profile', 'offline_access']);
     expect(options.registration).toEqual({ enabled: false });
+    expect(options.metadataDocuments).toEqual({
+      enabled: true,
+      allowedHosts: ['127.0.0.1', 'docs.example'],
+      minTtlSeconds: 120,
+      maxTtlSeconds: 7200,
+    });
     expect(options.signingKeys).toEqual([{ pem, alg: 'ES256', label: 'keys/current.pem' }]);
     expect(options.clients).toEqual([
       {

@@ -61,7 +61,17 @@ export function buildConfig(
     },
     scopesSupported: sections.scopesSupported,
     storage,
-    registration: { enabled: sections.registration.enabled },
+    registration: {
+      enabled: sections.registration.enabled,
+      metadataDocuments: {
+        enabled: sections.registration.metadata_documents,
+        hosts: sections.registration.metadata_document_hosts.map((host) =>
+          host.replace(/^\[(.*)\]$/, '$1').toLowerCase(),
+        ),
+        minTtl: sections.registration.metadata_document_min_ttl,
+        maxTtl: sections.registration.metadata_document_max_ttl,
+      },
+    },
     proxy: {
       connectTimeout: sections.proxy.connect_timeout,
       responseTimeout: sections.proxy.response_timeout,

@@ -3,6 +3,7 @@ import { clientSchema } from './client-schema.js';
 import { issuerSchema } from './issuer-schema.js';
 import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
+import { registrationSchema } from './registration-schema.js';
 import { routeSchema } from './route-schema.js';
 import { signingKeySchema, signingKeysSchema } from './signing-key-schema.js';
 import { storageSchema } from './storage-schema.js';
@@ -39,11 +40,7 @@ export const scalarSections = {
     .default(['openid', 'profile', 'email', 'offline_access'])
     .meta({ description: 'Scopes the authorization server advertises and grants.' }),
   storage: storageSchema,
-  registration: strictObject({
-    enabled: z.boolean().default(true).meta({ description: 'Dynamic client registration (RFC 7591).' }),
-  })
-    .prefault({})
-    .meta({ description: 'Dynamic client registration (RFC 7591).' }),
+  registration: registrationSchema,
   proxy: proxySchema,
 } as const;
 
