@@ -68,6 +68,10 @@ export interface StackOptions {
   extraRoutes?: Array<Record<string, Yaml>>;
   /** The gateways' `--log-level` (default `info`); `debug` makes the leak checks stricter. */
   logLevel?: 'debug' | 'info';
+  /** The `registration` section (config shape); default `{ enabled: true }`. */
+  registration?: Record<string, Yaml>;
+  /** More environment for the gateway processes (e.g. `NODE_EXTRA_CA_CERTS`). */
+  gatewayEnv?: Record<string, string>;
 }
 
 /** The running processes of one test file: two mock IdPs, two echo backends, the gateways. */
@@ -165,7 +169,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
       storage: options.redisUrl
         ? { type: 'redis', url: options.redisUrl, key_prefix: `e2e-${randomBytes(6).toString('hex')}:` }
         : { type: 'memory' },
-      registration: { enabled: true },
+      registration: options.registration ?? { enabled: true },
       clients: options.clients,
       upstreams: [
         {
@@ -221,7 +225,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
             '--log-level',
             options.logLevel ?? 'info',
           ],
-          env: { ...UPSTREAM_SECRETS },
+          env: { ...UPSTREAM_SECRETS, ...options.gatewayEnv },
           readyPattern: GATEWAY_READY,
           readyTimeoutMs: 45_000,
         }),
