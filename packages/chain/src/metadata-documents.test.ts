@@ -386,6 +386,24 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
       }
     });
 
+    it('bounds the name resolution by the fetch deadline, and says when it failed', async () => {
+      const h = await harness({
+        timeoutMs: 200,
+        resolve: (hostname) =>
+          hostname === 'hangs.test'
+            ? new Promise(() => {})
+            : Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' })),
+      });
+      try {
+        const hung = await expectErrorPage(await authorize(h, 'https://hangs.test/client.json'));
+        expect(hung).toContain('the host hangs.test was not resolved within 200 ms');
+        const failed = await expectErrorPage(await authorize(h, 'https://unknown.test/client.json'));
+        expect(failed).toContain('the host unknown.test could not be resolved');
+      } finally {
+        await h.close();
+      }
+    });
+
     it('resolves once and connects to that address, so a rebinding answer is never used', async () => {
       const resolved: string[] = [];
       const h = await harness({

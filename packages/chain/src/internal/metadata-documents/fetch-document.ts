@@ -30,7 +30,7 @@ export interface FetchedDocument {
  * Throws `MetadataDocumentError` with a public reason.
  */
 export async function fetchDocument(url: URL, rules: FetchRules): Promise<FetchedDocument> {
-  const addresses = await checkedAddresses(url, rules.allowedHosts, rules.resolve);
+  const addresses = await checkedAddresses(url, rules.allowedHosts, rules.resolve, rules.timeoutMs);
   const agent = new Agent({
     connect: {
       lookup: pinnedLookup(addresses),

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
+import { withTimeout } from '../with-timeout.js';
 import { addressProblem } from './address-policy.js';
 import { MetadataDocumentError } from './metadata-document-error.js';
 
@@ -28,6 +29,7 @@ export async function checkedAddresses(
   url: URL,
   allowedHosts: ReadonlySet<string>,
   resolve: Resolver,
+  timeoutMs: number,
 ): Promise<ResolvedAddress[]> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   const allowed = allowedHosts.has(host);
@@ -37,8 +39,14 @@ export async function checkedAddresses(
     addresses = [{ address: host, family: family === 6 ? 6 : 4 }];
   } else {
     try {
-      addresses = await resolve(host);
+      // getaddrinfo has no deadline of its own; the fetch's bounds the resolution too.
+      addresses = await withTimeout(
+        resolve(host),
+        timeoutMs,
+        () => new MetadataDocumentError(`the host ${host} was not resolved within ${timeoutMs} ms`),
+      );
     } catch (error) {
+      if (error instanceof MetadataDocumentError) throw error;
       throw new MetadataDocumentError(`the host ${host} could not be resolved`, { cause: error });
     }
     if (addresses.length === 0) throw new MetadataDocumentError(`the host ${host} has no address`);
