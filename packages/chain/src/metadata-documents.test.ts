@@ -351,7 +351,7 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
           docs.answers.set('/client.json', { body: documentFor(clientId) });
           const html = await expectErrorPage(await authorize(h, clientId));
           expect(html, host).toMatch(
-            /resolves to \S+ is a loopback address, which this server does not fetch from/,
+            /resolves to \S+ is a loopback address, which this server does not fetch documents from/,
           );
         }
         expect(docs.requests).toEqual([]);

@@ -56,7 +56,7 @@ export async function checkedAddresses(
       const problem = addressProblem(address);
       if (problem !== undefined)
         throw new MetadataDocumentError(
-          `the host ${host} resolves to ${problem}, which this server does not fetch from (not in registration.metadata_document_hosts)`,
+          `the host ${host} resolves to ${problem}, which this server does not fetch documents from (the host is not allow-listed)`,
         );
     }
   }
