@@ -9,5 +9,10 @@ export {
 } from './mock-idp-faults.js';
 export type { MockIdpMode, MockIdpOptions } from './mock-idp-options.js';
 export { MockIdpOptionsError } from './mock-idp-options-error.js';
-export type { RecordedRequest } from './recorded-request.js';
+export type {
+  RecordedLogin,
+  RecordedLoginAction,
+  RecordedLoginReason,
+  RecordedRequest,
+} from './recorded-request.js';
 export { type MockIdp, startMockIdp } from './start-mock-idp.js';

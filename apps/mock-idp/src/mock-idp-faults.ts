@@ -7,7 +7,8 @@ export type IdTokenFault =
   | 'wrong_audience'
   | 'wrong_issuer'
   | 'expired'
-  | 'alg_none';
+  | 'alg_none'
+  | 'no_auth_time';
 
 /**
  * Faults to inject, as posted to `POST /_mock/faults` (snake_case). Each field lasts
@@ -26,8 +27,14 @@ export interface MockIdpFaults {
   token_error?: string;
   /** The token endpoint answers after this delay (0–60000 ms). */
   token_delay_ms?: number;
-  /** The next ID tokens carry this defect. */
+  /** The next ID tokens carry this defect (`no_auth_time`: without `auth_time`). */
   id_token?: IdTokenFault;
+  /**
+   * The authorization endpoint disregards `prompt=login`, `prompt=select_account` and `max_age`,
+   * like an IdP that does not support them: the session (with its true, older `auth_time`) or
+   * auto-login signs the user in.
+   */
+  ignore_prompt?: boolean;
   /** Refresh grants fail with this `error` (e.g. `invalid_grant`). */
   refresh_error?: string;
   /** The userinfo endpoint (`/user` in oauth2 mode) answers this status. */
@@ -46,6 +53,7 @@ const ID_TOKEN_FAULTS: readonly IdTokenFault[] = [
   'wrong_issuer',
   'expired',
   'alg_none',
+  'no_auth_time',
 ];
 
 // RFC 6749 §5.2: error codes are NQSCHAR (printable ASCII without `"` and `\`).
@@ -74,6 +82,7 @@ const CHECKS: Record<keyof MockIdpFaults, Check> = {
   token_error: errorCode,
   token_delay_ms: integerIn(0, 60_000),
   id_token: oneOf(ID_TOKEN_FAULTS),
+  ignore_prompt: (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
   refresh_error: errorCode,
   userinfo_status: integerIn(200, 599),
   once: (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean'),

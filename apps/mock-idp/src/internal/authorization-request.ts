@@ -18,7 +18,10 @@ export interface AuthorizationRequest {
   scope: string;
   nonce: string | undefined;
   codeChallenge: string | undefined;
-  prompt: string | undefined;
+  /** OIDC Core §3.1.2.1 `prompt`, split on spaces. */
+  prompt: string[];
+  /** OIDC Core §3.1.2.1 `max_age` in seconds. */
+  maxAge: number | undefined;
 }
 
 function isAbsoluteHttpUrl(value: string): boolean {
@@ -76,5 +79,12 @@ export function authorizationRequest(ctx: IdpContext, params: Params): Authoriza
   }
   const nonce = param(params, 'nonce');
   if (nonce !== undefined && nonce.length > 512) throw new OAuthError('invalid_request', 'nonce is too long');
-  return { scope: param(params, 'scope') ?? '', nonce, codeChallenge, prompt: param(params, 'prompt') };
+  const prompt = (param(params, 'prompt') ?? '').split(' ').filter((value) => value !== '');
+  if (prompt.includes('none') && prompt.length > 1)
+    throw new OAuthError('invalid_request', 'prompt=none must not be combined with other values');
+  const maxAgeText = param(params, 'max_age');
+  if (maxAgeText !== undefined && !/^\d{1,10}$/.test(maxAgeText))
+    throw new OAuthError('invalid_request', 'max_age must be a non-negative integer (seconds)');
+  const maxAge = maxAgeText === undefined ? undefined : Number(maxAgeText);
+  return { scope: param(params, 'scope') ?? '', nonce, codeChallenge, prompt, maxAge };
 }

@@ -19,8 +19,19 @@ export function discoveryDocument(ctx: IdpContext): Record<string, unknown> {
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
-    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'nonce', 'name', 'email', 'preferred_username'],
-    prompt_values_supported: ['none', 'login'],
+    claims_supported: [
+      'iss',
+      'sub',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'name',
+      'email',
+      'preferred_username',
+    ],
+    prompt_values_supported: ['none', 'login', 'select_account'],
     // RFC 9207 §3
     authorization_response_iss_parameter_supported: true,
   };

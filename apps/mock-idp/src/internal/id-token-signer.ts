@@ -19,6 +19,8 @@ export interface IdTokenClaims {
   issuedAt: number;
   ttlSeconds: number;
   nonce: string | undefined;
+  /** When the user authenticated (epoch ms): `auth_time` (OIDC Core §2). */
+  authTime: number;
   extra: Record<string, unknown>;
 }
 
@@ -58,6 +60,7 @@ export class IdTokenSigner {
       iat: fault === 'expired' ? iat - 2 * claims.ttlSeconds - 600 : iat,
       exp: fault === 'expired' ? iat - claims.ttlSeconds - 600 : iat + claims.ttlSeconds,
     };
+    if (fault !== 'no_auth_time') payload['auth_time'] = Math.floor(claims.authTime / 1000);
     if (fault === 'wrong_nonce') payload['nonce'] = `wrong-${claims.nonce ?? 'nonce'}`;
     else if (claims.nonce !== undefined) payload['nonce'] = claims.nonce;
 

@@ -34,7 +34,11 @@ export class RequestLog {
   }
 
   list(): RecordedRequest[] {
-    return this.#entries.map((e) => ({ ...e, params: { ...e.params } }));
+    return this.#entries.map((e) => ({
+      ...e,
+      params: { ...e.params },
+      ...(e.login === undefined ? {} : { login: { ...e.login } }),
+    }));
   }
 
   clear(): void {

@@ -48,6 +48,7 @@ async function issueTokens(
         issuedAt: ctx.now(),
         ttlSeconds: ttl,
         nonce,
+        authTime: grant.authTime,
         extra: { name: profile.name, email: profile.email, preferred_username: profile.username },
       },
       ctx.faults.take('id_token'),
@@ -90,7 +91,11 @@ async function authorizationCodeGrant(ctx: IdpContext, params: Params, clientId:
   } else if (verifier !== undefined) {
     throw new OAuthError('invalid_grant', 'code_verifier given but no code_challenge was');
   }
-  return issueTokens(ctx, { clientId, scope: grant.scope, username: grant.username, grantId }, grant.nonce);
+  return issueTokens(
+    ctx,
+    { clientId, scope: grant.scope, username: grant.username, authTime: grant.authTime, grantId },
+    grant.nonce,
+  );
 }
 
 async function refreshTokenGrant(ctx: IdpContext, params: Params, clientId: string) {

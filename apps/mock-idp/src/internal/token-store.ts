@@ -9,6 +9,8 @@ export interface CodeGrant {
   nonce: string | undefined;
   scope: string;
   username: string;
+  /** When the user authenticated (epoch ms): the ID token's `auth_time` (OIDC Core §2). */
+  authTime: number;
 }
 
 /** What an access or refresh token stands for. */
@@ -16,6 +18,8 @@ export interface TokenGrant {
   clientId: string;
   scope: string;
   username: string;
+  /** When the user authenticated (epoch ms); kept across refreshes. */
+  authTime: number;
   /** One per authorization (code), kept across refreshes: lets a replayed code revoke its tokens. */
   grantId: string;
 }
@@ -23,6 +27,12 @@ export interface TokenGrant {
 interface Expiring<T> {
   grant: T;
   expiresAt: number;
+}
+
+/** An IdP session: who signed in, and when (epoch ms). */
+export interface IdpSession {
+  username: string;
+  authTime: number;
 }
 
 /** Authorization codes live 60 s (RFC 6749 §4.1.2: short-lived). */
@@ -48,7 +58,7 @@ export class TokenStore {
   readonly #codes = new Map<string, Expiring<CodeGrant> & { used: boolean; grantId: string }>();
   readonly #access = new Map<string, Expiring<TokenGrant>>();
   readonly #refresh = new Map<string, TokenGrant>();
-  readonly #sessions = new Map<string, string>();
+  readonly #sessions = new Map<string, IdpSession>();
 
   constructor(prefix: string, now: () => number) {
     this.prefix = prefix;
@@ -137,13 +147,15 @@ export class TokenStore {
     this.#refresh.clear();
   }
 
-  startSession(username: string): string {
+  /** Starts an IdP session for a user who just authenticated; returns the cookie value. */
+  startSession(session: IdpSession): string {
     const id = randomBytes(24).toString('base64url');
-    bounded(this.#sessions, id, username);
+    bounded(this.#sessions, id, { ...session });
     return id;
   }
 
-  sessionUser(id: string): string | undefined {
-    return this.#sessions.get(id);
+  session(id: string): IdpSession | undefined {
+    const session = this.#sessions.get(id);
+    return session === undefined ? undefined : { ...session };
   }
 }
