@@ -70,6 +70,11 @@ describe('createUpstreamClient options', () => {
     expect(createUpstreamClient(http, { allowInsecureHttp: true }).type).toBe('oidc');
   });
 
+  it('refuses an unknown reauthenticationPrompt', () => {
+    const bad = { ...oauth2, reauthenticationPrompt: 'consent' } as unknown as typeof oauth2;
+    expect(optionsError(bad).message).toMatch(/reauthenticationPrompt/);
+  });
+
   it.each([0, -1, 1.5, 700_000])('refuses timeoutMs %s', (timeoutMs) => {
     expect(optionsError(oidc, { timeoutMs }).message).toMatch(/timeoutMs/);
   });
@@ -89,6 +94,18 @@ describe('method arguments', () => {
     await expect(client.authorizationUrl({ ...newLeg(), state: '' })).rejects.toThrow(/state/);
     await expect(client.authorizationUrl({ ...newLeg(), redirectUri: '/cb' })).rejects.toThrow(/redirectUri/);
     await expect(client.refresh('')).rejects.toBeInstanceOf(UpstreamOptionsError);
+  });
+
+  it('refuses a prompt other than login and a max_age that is not a non-negative integer', async () => {
+    const leg = newLeg();
+    await expect(client.authorizationUrl({ ...leg, prompt: 'none' as unknown as 'login' })).rejects.toThrow(
+      /leg\.prompt/,
+    );
+    for (const maxAge of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const error = await rejectionOf(client.authorizationUrl({ ...leg, maxAge }));
+      expect(error, String(maxAge)).toBeInstanceOf(UpstreamOptionsError);
+      expect((error as UpstreamOptionsError).message).toMatch(/leg\.maxAge/);
+    }
   });
 
   it('keeps a query of the authorization endpoint', async () => {

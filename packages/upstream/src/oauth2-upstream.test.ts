@@ -109,6 +109,41 @@ describe('oauth2 upstream: happy path', () => {
   });
 });
 
+describe('oauth2 upstream: re-authentication', () => {
+  it('asks for GitHub’s account picker (prompt=select_account) when the leg wants a new sign-in', async () => {
+    const upstream = client();
+    const plain = await upstream.authorizationUrl(newLeg('github'));
+    expect(plain.searchParams.has('prompt')).toBe(false);
+    for (const extra of [
+      { prompt: 'login' as const },
+      { maxAge: 600 },
+      { prompt: 'login' as const, maxAge: 0 },
+    ]) {
+      const url = await upstream.authorizationUrl({ ...newLeg('github'), ...extra });
+      expect(url.searchParams.get('prompt')).toBe('select_account');
+      // GitHub knows no max_age, and reports no authentication time to check it against.
+      expect(url.searchParams.has('max_age')).toBe(false);
+    }
+  });
+
+  it('sends prompt=login and max_age with reauthenticationPrompt: login', async () => {
+    const upstream = client({}, { reauthenticationPrompt: 'login' });
+    const url = await upstream.authorizationUrl({ ...newLeg('github'), prompt: 'login', maxAge: 120 });
+    expect(url.searchParams.get('prompt')).toBe('login');
+    expect(url.searchParams.get('max_age')).toBe('120');
+    const maxAgeOnly = await upstream.authorizationUrl({ ...newLeg('github'), maxAge: 120 });
+    expect(maxAgeOnly.searchParams.get('prompt')).toBe('login');
+    const page = await fetch(url, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<input name="username"');
+  });
+
+  it('reports no authentication time', async () => {
+    const result = await login(client());
+    expect(result).not.toHaveProperty('authTime');
+  });
+});
+
 describe('oauth2 upstream: refresh', () => {
   it('returns the rotated refresh token; the spent one is refused (200-with-error) as permanent', async () => {
     const upstream = client();

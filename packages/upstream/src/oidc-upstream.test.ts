@@ -132,6 +132,41 @@ describe('oidc upstream: happy path', () => {
   });
 });
 
+describe('oidc upstream: re-authentication (OIDC Core §3.1.2.1)', () => {
+  it('sends prompt=login and max_age only when the leg has them', async () => {
+    const upstream = client();
+    const plain = await upstream.authorizationUrl(newLeg());
+    expect(plain.searchParams.has('prompt')).toBe(false);
+    expect(plain.searchParams.has('max_age')).toBe(false);
+    const url = await upstream.authorizationUrl({ ...newLeg(), prompt: 'login', maxAge: 300 });
+    expect(url.searchParams.get('prompt')).toBe('login');
+    expect(url.searchParams.get('max_age')).toBe('300');
+    const zero = await upstream.authorizationUrl({ ...newLeg(), maxAge: 0 });
+    expect(zero.searchParams.get('max_age')).toBe('0');
+    expect(zero.searchParams.has('prompt')).toBe(false);
+    // The mock IdP honours it: its login form, although it logs in automatically otherwise.
+    const page = await fetch(url, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<input name="username"');
+  });
+
+  it('returns the verified ID token’s auth_time in epoch ms, and none when the IdP sent none', async () => {
+    const upstream = client();
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const leg = newLeg();
+    const result = await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
+    expect(result.authTime).toBeGreaterThanOrEqual(before);
+    expect(result.authTime).toBeLessThanOrEqual(Date.now());
+    expect((result.authTime as number) % 1000).toBe(0);
+
+    idp.setFaults({ id_token: 'no_auth_time', once: true });
+    const next = newLeg();
+    const without = await upstream.completeAuthorization(await authorizeLeg(upstream, next), next);
+    expect(without).not.toHaveProperty('authTime');
+    expect(without.identity.subject).toBe('alice');
+  });
+});
+
 describe('oidc upstream: refresh', () => {
   it('returns the rotated refresh token, and the spent one is then refused as permanent', async () => {
     const upstream = client();

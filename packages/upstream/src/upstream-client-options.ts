@@ -31,6 +31,13 @@ export interface OAuth2UpstreamClientOptions extends UpstreamClientOptionsBase {
     nameField?: string;
     emailField?: string;
   };
+  /**
+   * The `prompt` sent when a leg asks the user to sign in again (`leg.prompt` or `leg.maxAge`):
+   * `select_account` (default; GitHub's only prompt, its account picker) or `login` (for servers
+   * that honour OIDC's `prompt=login`; `max_age` is sent too). A plain OAuth 2.0 server reports
+   * no authentication time, so whether it re-authenticated cannot be checked.
+   */
+  reauthenticationPrompt?: 'select_account' | 'login';
 }
 
 /**

@@ -26,23 +26,39 @@ export interface UpstreamLegParameters {
   codeVerifier: string;
   /** OIDC nonce (ignored by `oauth2` upstreams). */
   nonce: string;
+  /**
+   * `login`: the user must sign in again at this IdP (the client sent `prompt=login` or
+   * `max_age=0`, OIDC Core §3.1.2.1). `oidc` sends `prompt=login`; `oauth2` sends its configured
+   * `reauthenticationPrompt`.
+   */
+  prompt?: 'login';
+  /** OIDC Core §3.1.2.1 `max_age` (seconds), forwarded to `oidc` upstreams. */
+  maxAge?: number;
+}
+
+/** What one completed leg gives: the tokens, who the user is, and when they authenticated. */
+export interface UpstreamAuthorization {
+  tokens: UpstreamTokenSet;
+  identity: UpstreamIdentity;
+  /**
+   * The verified ID token's `auth_time` (OIDC Core §2) in epoch ms; absent when the IdP sent
+   * none, and always for `oauth2` upstreams (they report no authentication time).
+   */
+  authTime?: number;
 }
 
 /** A client of one upstream IdP. Created once per configured upstream. */
 export interface UpstreamClient {
   readonly name: string;
   readonly type: 'oidc' | 'oauth2';
-  /** The URL to send the browser to for this leg. */
+  /** The URL to send the browser to for this leg (with `prompt` and `max_age` when the leg has them). */
   authorizationUrl(leg: UpstreamLegParameters): Promise<URL>;
   /**
    * Validates the callback (`state`, `iss` when the IdP supports RFC 9207, `error`),
    * exchanges the code with PKCE, and validates the ID token fully (signature, `iss`,
    * `aud`, `exp`, `nonce`) or fetches userinfo. Rejects with `UpstreamError`.
    */
-  completeAuthorization(
-    callbackUrl: URL,
-    leg: UpstreamLegParameters,
-  ): Promise<{ tokens: UpstreamTokenSet; identity: UpstreamIdentity }>;
+  completeAuthorization(callbackUrl: URL, leg: UpstreamLegParameters): Promise<UpstreamAuthorization>;
   /**
    * Refresh grant (RFC 6749 §6). The result's `refreshToken` is the rotated one when the IdP
    * issued a new one, otherwise the `refreshToken` passed in (§6 lets the IdP keep it); `idToken`

@@ -21,6 +21,10 @@ export function assertLeg(leg: UpstreamLegParameters): void {
   if (typeof leg.codeVerifier !== 'string' || !CODE_VERIFIER.test(leg.codeVerifier)) {
     throw bad('codeVerifier', 'must be 43-128 unreserved characters (RFC 7636 §4.1)');
   }
+  if (leg.prompt !== undefined && leg.prompt !== 'login') throw bad('prompt', 'must be "login" when given');
+  if (leg.maxAge !== undefined && !(Number.isSafeInteger(leg.maxAge) && leg.maxAge >= 0)) {
+    throw bad('maxAge', 'must be a non-negative integer (seconds) when given');
+  }
 }
 
 /** Rejects an empty or non-string refresh token before any network call. */

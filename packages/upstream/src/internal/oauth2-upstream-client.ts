@@ -27,6 +27,7 @@ export function createOAuth2UpstreamClient(
     clientSecret: options.clientSecret,
   };
   const commaSeparatedScope = true;
+  const reauthenticationPrompt = options.reauthenticationPrompt ?? 'select_account';
 
   return {
     name: provider,
@@ -42,6 +43,13 @@ export function createOAuth2UpstreamClient(
       url.searchParams.set('state', leg.state);
       url.searchParams.set('code_challenge', await calculatePKCECodeChallenge(leg.codeVerifier));
       url.searchParams.set('code_challenge_method', 'S256');
+      if (leg.prompt !== undefined || leg.maxAge !== undefined) {
+        // No authentication time comes back from a plain OAuth 2.0 server, so any max_age asks
+        // for the interaction: GitHub's account picker by default (it has no prompt=login).
+        url.searchParams.set('prompt', reauthenticationPrompt);
+        if (reauthenticationPrompt === 'login' && leg.maxAge !== undefined)
+          url.searchParams.set('max_age', String(leg.maxAge));
+      }
       return url;
     },
 

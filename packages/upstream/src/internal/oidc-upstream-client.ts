@@ -108,6 +108,9 @@ export function createOidcUpstreamClient(
         nonce: leg.nonce,
         code_challenge: await client.calculatePKCECodeChallenge(leg.codeVerifier),
         code_challenge_method: 'S256',
+        // OIDC Core §3.1.2.1: the chain checks the answer's auth_time itself.
+        ...(leg.prompt === undefined ? {} : { prompt: leg.prompt }),
+        ...(leg.maxAge === undefined ? {} : { max_age: String(leg.maxAge) }),
       });
     },
 
@@ -150,7 +153,9 @@ export function createOidcUpstreamClient(
           identity.email = claims['email'];
         const tokens = toTokenSet({ provider, body: response, now: context.now() });
         context.logger.debug({ provider, operation: 'authorization_code' }, 'upstream leg completed');
-        return { tokens, identity };
+        // oauth4webapi has checked that a present auth_time is a non-negative number.
+        const authTime = typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : undefined;
+        return { tokens, identity, ...(authTime === undefined ? {} : { authTime }) };
       } catch (error) {
         const mapped = await mapOpenidClientError(provider, 'authorization response', error);
         logFailure(context.logger, provider, 'authorization_code', mapped);

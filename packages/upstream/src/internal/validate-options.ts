@@ -65,6 +65,13 @@ export function validateOptions(options: UpstreamClientOptions, runtime: Upstrea
           fail(at(`userinfo.${field} must be a non-empty string when given`));
         }
       }
+      if (
+        options.reauthenticationPrompt !== undefined &&
+        options.reauthenticationPrompt !== 'select_account' &&
+        options.reauthenticationPrompt !== 'login'
+      ) {
+        fail(at('reauthenticationPrompt must be "select_account" or "login"'));
+      }
       break;
     default:
       fail(at('type must be "oidc" or "oauth2"'));
