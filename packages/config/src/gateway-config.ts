@@ -78,6 +78,11 @@ export interface OAuth2UpstreamConfig extends UpstreamBase {
     nameField?: string;
     emailField?: string;
   };
+  /**
+   * The `prompt` sent when the client asks the user to sign in again (`prompt=login` or
+   * `max_age`): GitHub's `select_account` (default) or `login`.
+   */
+  reauthenticationPrompt: 'select_account' | 'login';
 }
 
 export type UpstreamConfig = OidcUpstreamConfig | OAuth2UpstreamConfig;

@@ -137,8 +137,14 @@ const accepted: Accepted[] = [
           nameField: 'login',
           emailField: 'email',
         },
+        reauthenticationPrompt: 'select_account',
       });
     },
+  },
+  {
+    rule: 'an oauth2 upstream may send prompt=login to sign the user in again',
+    config: variant(base, { 'upstreams.1.reauthentication_prompt': 'login' }),
+    check: (c) => expect((c.upstreams[1] as OAuth2UpstreamConfig).reauthenticationPrompt).toBe('login'),
   },
   {
     rule: 'oidc upstream with issuer',
@@ -678,6 +684,18 @@ const rejected: Rejected[] = [
     config: variant(base, { 'upstreams.1.optional': 'yes' }),
     path: 'upstreams[1].optional',
     message: /^must be true or false$/,
+  },
+  {
+    rule: 'reauthentication_prompt not select_account or login',
+    config: variant(base, { 'upstreams.1.reauthentication_prompt': 'consent' }),
+    path: 'upstreams[1].reauthentication_prompt',
+    message: /^must be one of: select_account, login/,
+  },
+  {
+    rule: 'reauthentication_prompt on an oidc upstream (always prompt=login there)',
+    config: variant(base, { 'upstreams.0.reauthentication_prompt': 'login' }),
+    path: 'upstreams[0].reauthentication_prompt',
+    message: /oauth2/,
   },
   // number of upstreams
   {

@@ -43,6 +43,23 @@ describe('createUpstreamClients', () => {
     expect(clients[1]).toMatchObject({ name: 'github', type: 'oauth2' });
   });
 
+  it('gives an oauth2 upstream its configured reauthentication_prompt', async () => {
+    const leg = {
+      redirectUri: 'http://127.0.0.1:8080/oauth/callback/github',
+      state: 'leg-state',
+      codeVerifier: 'v'.repeat(43),
+      nonce: 'leg-nonce',
+      prompt: 'login' as const,
+    };
+    const prompt = async (upstreams: UpstreamConfig[]) =>
+      (await createUpstreamClients(upstreams)[1]!.authorizationUrl(leg)).searchParams.get('prompt');
+    expect(await prompt(config().upstreams)).toBe('select_account');
+    const login = config().upstreams.map((u) =>
+      u.type === 'oauth2' ? { ...u, reauthenticationPrompt: 'login' as const } : u,
+    );
+    expect(await prompt(login)).toBe('login');
+  });
+
   it('reports an unusable upstream at start, naming it but not its secret', () => {
     let error: unknown;
     try {
@@ -65,6 +82,7 @@ describe('createUpstreamClients', () => {
       clientId: 'gw',
       scopes: [],
       optional: false,
+      reauthenticationPrompt: 'select_account',
     };
     expect(() => createUpstreamClients([mixed])).toThrow(/github/);
     expect(createUpstreamClients([{ ...mixed, tokenEndpoint: 'https://github.example.com/t' }])).toHaveLength(

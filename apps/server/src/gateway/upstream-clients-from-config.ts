@@ -42,6 +42,7 @@ export function createUpstreamClients(
             authorizationEndpoint: upstream.authorizationEndpoint,
             tokenEndpoint: upstream.tokenEndpoint,
             userinfo: upstream.userinfo,
+            reauthenticationPrompt: upstream.reauthenticationPrompt,
           },
       { ...runtime, allowInsecureHttp },
     );

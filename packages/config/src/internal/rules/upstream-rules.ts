@@ -83,6 +83,7 @@ export function checkUpstreams(
           ...(name_field === undefined ? {} : { nameField: name_field }),
           ...(email_field === undefined ? {} : { emailField: email_field }),
         },
+        reauthenticationPrompt: entry.reauthentication_prompt,
       });
     }
   });

@@ -45,6 +45,10 @@ export const oauth2UpstreamSchema = strictObject({
     name_field: fieldName.optional().meta({ description: 'Field holding the display name.' }),
     email_field: fieldName.optional().meta({ description: 'Field holding the email address.' }),
   }).meta({ description: 'Where the user identity comes from (plain OAuth 2.0 has no ID token).' }),
+  reauthentication_prompt: z.enum(['select_account', 'login']).default('select_account').meta({
+    description:
+      'The prompt sent to this upstream when the client asks the user to sign in again (prompt=login or max_age, OIDC Core §3.1.2.1): select_account (GitHub\u2019s account picker) or login (with max_age) for servers that honour OIDC\u2019s parameters.',
+  }),
   ...common,
   scopes: scopes([]),
 }).meta({ description: 'A plain OAuth 2.0 upstream (e.g. GitHub): endpoints given, no discovery.' });
