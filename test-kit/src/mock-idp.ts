@@ -7,6 +7,7 @@ export {
   type MockIdpFaults,
   type MockIdpMode,
   type MockIdpOptions,
+  type RecordedLogin,
   type RecordedRequest,
   startMockIdp,
 } from '@auth/mock-idp';

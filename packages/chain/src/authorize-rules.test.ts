@@ -273,6 +273,13 @@ describe('/oauth/authorize rules', () => {
       expect(response.headers.get('location')).toBeNull();
     });
 
+    it('a malformed or repeated max_age (OIDC Core §3.1.2.1) → invalid_request, no upstream visited', async () => {
+      for (const max_age of ['-1', '1.5', 'soon', '12345678901']) {
+        await expectRedirectError({ max_age }, 'invalid_request');
+      }
+      await expectRedirectError({ max_age: ['60', '60'] }, 'invalid_request');
+    });
+
     it('unknown prompt values are ignored; login and select_account start the chain', async () => {
       for (const prompt of ['bogus', 'login', 'select_account', 'login bogus']) {
         const response = await get(authorizeUrl({ prompt }));

@@ -30,6 +30,7 @@ const PARAM_NAMES = [
   'decision',
   'tsid',
   'prompt',
+  'max_age',
   '',
   'client_id[]',
   '__proto__',

@@ -58,9 +58,8 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     const metadata = await json(await fetch(`${h.issuer}/.well-known/openid-configuration`));
     expect(metadata['request_parameter_supported']).toBe(false);
     expect(metadata['request_uri_parameter_supported']).toBe(false);
-    // prompt_values_supported, if ever advertised, must list none (answered with login_required).
-    const prompts = metadata['prompt_values_supported'];
-    if (prompts !== undefined) expect(prompts).toContain('none');
+    // prompt_values_supported lists none (answered with login_required), login and consent.
+    expect(metadata['prompt_values_supported']).toEqual(['none', 'login', 'consent']);
     const jwks = await json(await fetch(`${h.issuer}/.well-known/jwks.json`));
     expect(jwks).toEqual(h.as.jwks());
     expect(JSON.stringify(jwks)).not.toContain('"d"');

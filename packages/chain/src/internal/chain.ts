@@ -1,5 +1,5 @@
 import type { ClientAuthorizationRequest, PendingLeg, UpstreamTokens } from '@auth/storage';
-import { type UpstreamClient, UpstreamError, type UpstreamLegParameters } from '@auth/upstream';
+import { type UpstreamAuthorization, UpstreamError, type UpstreamLegParameters } from '@auth/upstream';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../oauth-error.js';
 import { bindChainToBrowser, isChainBoundToBrowser, unbindChain } from './chain-binding.js';
@@ -7,6 +7,7 @@ import { chainError, describeError } from './chain-error.js';
 import { clientRedirectUrl, errorRedirectUrl } from './client-redirect.js';
 import { endpoint, type ServerContext, type Upstream } from './context.js';
 import { randomToken } from './crypto.js';
+import { legAuthenticationTime } from './reauthentication.js';
 import { redirectTo } from './redirect.js';
 import { resolveUser } from './resolve-user.js';
 import { chainSessionEnd } from './session-lifetime.js';
@@ -18,6 +19,7 @@ export interface ChainState {
   request: ClientAuthorizationRequest;
   userId?: string;
   skippedProviders: string[];
+  /** The oldest upstream authentication time (epoch ms) of the legs done so far. */
   authTime?: number;
 }
 
@@ -33,12 +35,22 @@ export async function startChain(
   await continueChain(ctx, { sessionId, request, skippedProviders: [] }, res, status);
 }
 
-function legParameters(ctx: ServerContext, name: string, state: string, verifier: string, nonce: string) {
+function legParameters(
+  ctx: ServerContext,
+  name: string,
+  state: string,
+  verifier: string,
+  nonce: string,
+  request: ClientAuthorizationRequest,
+) {
   return {
     redirectUri: endpoint(ctx, `/oauth/callback/${name}`),
     state,
     codeVerifier: verifier,
     nonce,
+    // OIDC Core §3.1.2.1: the client's prompt=login and max_age reach every upstream.
+    ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+    ...(request.maxAge === undefined ? {} : { maxAge: request.maxAge }),
   } satisfies UpstreamLegParameters;
 }
 
@@ -61,7 +73,7 @@ export async function continueChain(
   for (const upstream of ctx.upstreams) {
     const name = upstream.name;
     if (Object.hasOwn(held, name) || state.skippedProviders.includes(name)) continue;
-    const leg = legParameters(ctx, name, randomToken(), randomToken(), randomToken());
+    const leg = legParameters(ctx, name, randomToken(), randomToken(), randomToken(), state.request);
     let url: URL;
     try {
       url = await withTimeout(
@@ -186,18 +198,27 @@ export async function completeLeg(
     return;
   }
   const name = upstream.name;
-  const leg = legParameters(ctx, name, pending.id, pending.codeVerifier, pending.nonce);
+  const leg = legParameters(ctx, name, pending.id, pending.codeVerifier, pending.nonce, pending.request);
   const callbackUrl = new URL(leg.redirectUri);
   const original = req.originalUrl ?? req.url;
   const queryIndex = original.indexOf('?');
   callbackUrl.search = queryIndex === -1 ? '' : original.slice(queryIndex);
-  let result: Awaited<ReturnType<UpstreamClient['completeAuthorization']>>;
+  let result: UpstreamAuthorization;
+  let authTime: number;
   try {
     result = await withTimeout(
       upstream.client.completeAuthorization(callbackUrl, leg),
       ctx.upstreamTimeoutMs + 1000,
       timeoutError(ctx, name),
     );
+    // An upstream that did not honour prompt=login or max_age fails like any other leg.
+    authTime = legAuthenticationTime(state.request, {
+      provider: name,
+      type: upstream.client.type,
+      authTime: result.authTime,
+      startedAt: pending.createdAt,
+      completedAt: ctx.now(),
+    });
   } catch (error) {
     if (upstream.optional) {
       skip(ctx, state, upstream, error);
@@ -229,7 +250,8 @@ export async function completeLeg(
       'upstream leg done',
     );
     state.userId = userId;
-    state.authTime ??= now;
+    // The oldest authentication of the session's legs: a client's max_age check holds for every upstream.
+    state.authTime = Math.min(state.authTime ?? authTime, authTime);
     await continueChain(ctx, state, res, 303);
   } catch (error) {
     await failChain(ctx, state, error, res, name);

@@ -20,6 +20,10 @@ export interface HarnessUpstream {
   autoLogin?: string;
   /** Public client at the IdP (no secret). */
   publicClient?: boolean;
+  /** The mock IdP's clock (its sessions' auth_time, its tokens' iat); default `Date.now`. */
+  now?: () => number;
+  /** An oauth2 upstream's prompt for signing in again (the client's default: select_account). */
+  reauthenticationPrompt?: 'select_account' | 'login';
 }
 
 /** The usual pair: an OIDC IdP then a GitHub-shaped OAuth 2.0 one, both required. */
@@ -100,6 +104,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         redirectUris: [`${issuer}/oauth/callback/${upstream.name}`],
         autoLogin: upstream.autoLogin ?? `user-${upstream.name}`,
         ...(clientSecret === undefined ? {} : { clientSecret }),
+        ...(upstream.now === undefined ? {} : { now: upstream.now }),
       });
       idps[upstream.name] = idp;
       const base = {
@@ -129,6 +134,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
                   emailField: 'email',
                 },
                 scopes: ['repo'],
+                ...(upstream.reauthenticationPrompt === undefined
+                  ? {}
+                  : { reauthenticationPrompt: upstream.reauthenticationPrompt }),
               },
       });
     }

@@ -11,6 +11,10 @@ export interface ClientAuthorizationRequest {
   resource: string[];
   /** OIDC nonce the client sent, echoed in its ID token. */
   nonce?: string;
+  /** `prompt=login` (or `max_age=0`, OIDC Core §3.1.2.1): every upstream leg signs the user in again. */
+  prompt?: 'login';
+  /** OIDC Core §3.1.2.1 `max_age` (seconds): every upstream's authentication must be this recent. */
+  maxAge?: number;
 }
 
 /** What every pending authorization holds. */
@@ -45,7 +49,7 @@ export interface PendingLeg extends PendingAuthorizationBase {
   userId?: string;
   /** Optional providers skipped after a failure. */
   skippedProviders: string[];
-  /** Upstream auth time (epoch ms) of the first leg; absent on the first leg. */
+  /** The oldest upstream authentication time (epoch ms) of the legs done so far; absent on the first leg. */
   authTime?: number;
 }
 

@@ -390,7 +390,13 @@ export function runStorageContract(
       it('keep each kind whole: a consent with its CSRF token, a leg with its session and PKCE values', async () => {
         const storage = await fresh();
         const consent = pendingConsentFixture();
-        const leg = pendingFixture({ userId: 'user-1', authTime: Date.now(), skippedProviders: ['extra'] });
+        const plain = pendingFixture();
+        const leg = pendingFixture({
+          userId: 'user-1',
+          authTime: Date.now(),
+          skippedProviders: ['extra'],
+          request: { ...plain.request, prompt: 'login', maxAge: 0 },
+        });
         await storage.savePendingAuthorization(consent);
         await storage.savePendingAuthorization(leg);
         expect(await storage.consumePendingAuthorization(consent.id)).toEqual(consent);

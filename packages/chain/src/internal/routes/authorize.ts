@@ -10,6 +10,7 @@ import { randomToken } from '../crypto.js';
 import { findClient } from '../find-client.js';
 import { type RedirectTarget, sendConsentPage, sendErrorPage } from '../html.js';
 import { type Params, queryParams } from '../params.js';
+import { parseMaxAge, reauthenticationRequest } from '../reauthentication.js';
 import { redirectTo } from '../redirect.js';
 import { matchRedirectUri, nativeAppScheme } from '../redirect-uri.js';
 import { allowedScopes, parseScope } from '../scopes.js';
@@ -120,7 +121,14 @@ export function authorizeHandler(ctx: ServerContext) {
         client.responseTypes,
       );
       prompt = parsePrompt(params);
-      request = { clientId, redirectUri, ...validated, ...(state === undefined ? {} : { state }) };
+      const maxAge = parseMaxAge(params.optional('max_age', 16));
+      request = {
+        clientId,
+        redirectUri,
+        ...validated,
+        ...(state === undefined ? {} : { state }),
+        ...reauthenticationRequest(prompt, maxAge),
+      };
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       redirectError(ctx, res, redirectUri, state, error);

@@ -29,5 +29,9 @@ export function serverMetadata(ctx: ServerContext): Record<string, unknown> {
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: algs,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'email'],
+    // The OIDC Core §3.1.2.1 values honoured (metadata from OpenID Connect's Initiating User
+    // Registration spec): none is answered login_required, login reaches every upstream, consent
+    // shows the consent page again.
+    prompt_values_supported: ['none', 'login', 'consent'],
   };
 }
