@@ -72,6 +72,8 @@ export interface StackOptions {
   registration?: Record<string, Yaml>;
   /** More environment for the gateway processes (e.g. `NODE_EXTRA_CA_CERTS`). */
   gatewayEnv?: Record<string, string>;
+  /** Both mock IdPs log in as this user without their form (`--auto-login`), as the demo runs them. */
+  autoLogin?: string;
 }
 
 /** The running processes of one test file: two mock IdPs, two echo backends, the gateways. */
@@ -100,6 +102,7 @@ async function startMockIdpCli(
   secret: string,
   redirectUri: string,
   ttl: number | undefined,
+  autoLogin: string | undefined,
 ): Promise<RunningProcess & { url: string }> {
   const running = await spawnCli({
     name,
@@ -116,6 +119,7 @@ async function startMockIdpCli(
       '--redirect-uri',
       redirectUri,
       ...(ttl === undefined ? [] : ['--access-token-ttl', String(ttl)]),
+      ...(autoLogin === undefined ? [] : ['--auto-login', autoLogin]),
     ],
     readyPattern: MOCK_READY,
   });
@@ -150,6 +154,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         UPSTREAM_SECRETS.CORP_CLIENT_SECRET,
         `${issuer}/oauth/callback/corp`,
         options.corpAccessTokenTtl,
+        options.autoLogin,
       ),
       startMockIdpCli(
         'github-idp',
@@ -157,6 +162,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         UPSTREAM_SECRETS.GITHUB_CLIENT_SECRET,
         `${issuer}/oauth/callback/github`,
         options.githubAccessTokenTtl,
+        options.autoLogin,
       ),
       startEchoBackend({ name: 'corp-backend' }),
       startEchoBackend({ name: 'github-backend' }),
