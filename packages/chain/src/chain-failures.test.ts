@@ -96,6 +96,17 @@ describe('chain failures', () => {
     expect(until).toBeLessThanOrEqual(Date.now() + (600 + 60) * 1000);
   });
 
+  it('leg 2: no auth_time after prompt=login → login_required (docs/architecture.md#re-authentication), no upstream token left', async () => {
+    const fc = await registeredClient(h);
+    h.idps['second']!.setFaults({ id_token: 'no_auth_time' });
+    storage.sessionIds.clear();
+    const run = await runChain(fc, { scope: 'openid', prompt: 'login' }, { username: 'bob' });
+    expectErrorRedirect(run, 'login_required', h.issuer);
+    // Both IdPs showed their forms (they log in automatically otherwise); the second one's answer failed.
+    expect(run.ride.pages.map((p) => p.kind)).toEqual(['consent', 'login', 'login']);
+    expect(Object.values(await storage.heldTokens())).toEqual([[]]);
+  });
+
   it('recovers once the fault is cleared', async () => {
     const fc = await registeredClient(h);
     const run = await login(fc);
@@ -143,6 +154,19 @@ describe('optional upstreams', () => {
     const { decodeJwt } = await import('jose');
     const stored = await h.storage.getAllUpstreamTokens(decodeJwt(run.tokens.access_token)['tsid'] as string);
     expect(Object.keys(stored).sort()).toEqual(['corp', 'docs', 'github']);
+  });
+
+  it('skips an optional leg that cannot confirm a new sign-in after prompt=login', async () => {
+    const fc = await registeredClient(h);
+    h.idps['docs']!.setFaults({ id_token: 'no_auth_time' });
+    const run = await login(fc, { scope: 'openid', prompt: 'login' }, { username: 'bob' });
+    expect(run.ride.pages.map((p) => p.kind)).toEqual(['consent', 'login', 'login', 'login']);
+    const { decodeJwt } = await import('jose');
+    const stored = await h.storage.getAllUpstreamTokens(decodeJwt(run.tokens.access_token)['tsid'] as string);
+    expect(Object.keys(stored).sort()).toEqual(['corp', 'github']);
+    expect(
+      h.logs.lines.some((l) => l.includes('"event":"chain.leg.skipped"') && l.includes('"provider":"docs"')),
+    ).toBe(true);
   });
 
   it('still fails when the required first leg fails', async () => {

@@ -1,11 +1,9 @@
-import { createMemoryStorage } from '@auth/storage';
 import { Browser, type ChainRun, login, type MockIdp, type RecordedLogin, runChain } from '@auth/test-kit';
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectErrorRedirect, expectNoLeaks, registeredClient } from './test-support/flow.js';
 import { type Harness, startHarness } from './test-support/gateway-harness.js';
-import { type RecordingStorage, recordSessions } from './test-support/recording-storage.js';
 
 const MINUTE = 60_000;
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -171,58 +169,5 @@ describe('re-authentication: prompt=login, max_age and auth_time', () => {
         expectNoLeaks(h, []);
       });
     }
-  });
-});
-
-describe('re-authentication on later and optional legs', () => {
-  let h: Harness;
-  let storage: RecordingStorage;
-  beforeAll(async () => {
-    storage = recordSessions(createMemoryStorage());
-    h = await startHarness({
-      upstreams: [
-        { name: 'first', mode: 'oidc' },
-        { name: 'second', mode: 'oidc' },
-        { name: 'extra', mode: 'oidc', optional: true },
-      ],
-      storage,
-    });
-  });
-  afterEach(() => {
-    for (const idp of Object.values(h.idps)) idp.clearFaults();
-  });
-  afterAll(async () => {
-    try {
-      await h.close();
-    } finally {
-      await storage.close();
-    }
-  });
-
-  it('a later required leg without auth_time after prompt=login: login_required, the first leg’s tokens deleted', async () => {
-    const fc = await registeredClient(h);
-    h.idps['second']!.setFaults({ id_token: 'no_auth_time' });
-    storage.sessionIds.clear();
-    const run = await runChain(fc, { scope: 'openid', prompt: 'login' }, { username: 'bob' });
-    expectErrorRedirect(run, 'login_required', h.issuer);
-    expect(run.ride.pages.map((p) => p.kind)).toEqual(['consent', 'login', 'login']);
-    const held = await storage.heldTokens();
-    expect(Object.keys(held)).toHaveLength(1);
-    expect(Object.values(held)).toEqual([[]]);
-    expect(h.idps['extra']!.requests()).toEqual([]);
-  });
-
-  it('an optional leg that cannot confirm it is skipped, and the chain completes without it', async () => {
-    const fc = await registeredClient(h);
-    h.idps['extra']!.setFaults({ id_token: 'no_auth_time' });
-    storage.sessionIds.clear();
-    const before = Date.now();
-    const run = await login(fc, { scope: 'openid', prompt: 'login' }, { username: 'bob' });
-    expect(run.ride.pages.map((p) => p.kind)).toEqual(['consent', 'login', 'login', 'login']);
-    expect(Object.values(await storage.heldTokens())).toEqual([['first', 'second']]);
-    expect(idTokenClaims(run).auth_time).toBeGreaterThanOrEqual(seconds(before));
-    expect(
-      h.logs.lines.some((l) => l.includes('"event":"chain.leg.skipped"') && l.includes('"provider":"extra"')),
-    ).toBe(true);
   });
 });
