@@ -4,6 +4,7 @@ import { issuerSchema } from './issuer-schema.js';
 import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
 import { routeSchema } from './route-schema.js';
+import { serverSchema } from './server-schema.js';
 import { signingKeySchema, signingKeysSchema } from './signing-key-schema.js';
 import { storageSchema } from './storage-schema.js';
 import { strictObject } from './strict-object.js';
@@ -45,6 +46,7 @@ export const scalarSections = {
     .prefault({})
     .meta({ description: 'Dynamic client registration (RFC 7591).' }),
   proxy: proxySchema,
+  server: serverSchema,
 } as const;
 
 /** The whole configuration file, as written (snake_case). The single source of truth for the JSON Schema. */
@@ -56,6 +58,7 @@ export const gatewayConfigSchema = strictObject({
   storage: scalarSections.storage,
   registration: scalarSections.registration,
   proxy: scalarSections.proxy,
+  server: scalarSections.server,
   clients: listSections.clients,
   upstreams: listSections.upstreams,
   routes: listSections.routes,
