@@ -72,7 +72,9 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // express's `trust proxy` (proxy-addr): req.ip, req.protocol and req.host, and so clientAddress()
+  // and the X-Forwarded-* sent to backends, believe only the proxies `server.trust_proxy` names.
+  app.set('trust proxy', config.server.trustProxy);
   app.use(accessLog(logger));
 
   const jwks = authorizationServer.jwks();
