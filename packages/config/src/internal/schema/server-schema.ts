@@ -1,6 +1,6 @@
 import proxyaddr from 'proxy-addr';
 import * as z from 'zod';
-import { duration } from './primitives.js';
+import { duration, wholeNumber } from './primitives.js';
 import { strictObject } from './strict-object.js';
 
 const TRUST_SHAPE =
@@ -79,15 +79,12 @@ export const serverSchema = strictObject({
     '5s',
     'How long an idle kept-alive client connection stays open (1s to 10m); behind a load balancer, longer than its idle timeout.',
   ),
-  max_connections: z
-    .int({ error: 'must be a whole number between 1 and 1000000' })
-    .min(1, { error: 'must be a whole number between 1 and 1000000' })
-    .max(1_000_000, { error: 'must be a whole number between 1 and 1000000' })
-    .default(4096)
-    .meta({
-      description:
-        'Client connections open at once; a connection beyond it is closed as soon as it is accepted. Keep it below the open-file limit.',
-    }),
+  max_connections: wholeNumber(
+    1,
+    1_000_000,
+    4096,
+    'Client connections open at once; a connection beyond it is closed as soon as it is accepted. Keep it below the open-file limit.',
+  ),
   shutdown_grace: duration(
     '1s',
     '10m',
