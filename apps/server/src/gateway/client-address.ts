@@ -7,5 +7,5 @@ import type { Request } from 'express';
  * proxy-addr). Empty when the connection is already gone.
  */
 export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? '';
+  return req.ip ?? req.socket?.remoteAddress ?? '';
 }

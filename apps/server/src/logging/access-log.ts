@@ -28,9 +28,9 @@ export function accessLog(logger: Logger): (req: Request, res: Response, next: N
         {
           method: req.method,
           path,
-          ip,
           status: res.statusCode,
           ms: Math.round((performance.now() - started) * 1000) / 1000,
+          ip,
         },
         'request',
       );
