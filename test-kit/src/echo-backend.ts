@@ -32,7 +32,11 @@ export async function startEchoBackend(
   const received: EchoedRequest[] = [];
   const server = createServer(async (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      return; // the client went away before the whole body arrived: nothing to answer
+    }
     const url = new URL(req.url ?? '/', 'http://backend');
     const echoed: EchoedRequest = {
       backend: options.name,

@@ -36,4 +36,5 @@ export {
   refresh,
   register,
 } from './oauth-client.js';
+export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-request.js';
 export { type LogEntry, type RecordingLogger, recordingLogger } from './recording-logger.js';

@@ -19,7 +19,7 @@ export function writeSigningKey(dir: string, name = 'signing.pem'): string {
   return file;
 }
 
-type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml | undefined };
+export type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml | undefined };
 
 /** A small YAML emitter: block mappings and sequences, every scalar JSON-quoted (valid YAML). */
 export function toYaml(value: Yaml, indent = ''): string {
@@ -74,6 +74,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   /** Both mock IdPs log in as this user without their form (`--auto-login`), as the demo runs them. */
   autoLogin?: string;
+  /** More top-level config sections (config shape, e.g. `server: { request_timeout: '2s' }`). */
+  extraConfig?: Record<string, Yaml>;
 }
 
 /** The running processes of one test file: two mock IdPs, two echo backends, the gateways. */
@@ -213,6 +215,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         },
         ...(options.extraRoutes ?? []),
       ],
+      ...options.extraConfig,
     };
     const configPath = join(dir.path, 'gateway.yaml');
     writeFileSync(configPath, `${toYaml(config as Yaml)}\n`);

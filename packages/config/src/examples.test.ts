@@ -134,6 +134,7 @@ describe('examples/', () => {
         'https://auth.example.com/mcp/corp',
         'https://auth.example.com/mcp/github',
       ]);
+      expect(config.server).toMatchObject({ trustProxy: ['10.0.0.0/8'], keepAliveTimeout: 65 });
     });
 
     it('names every missing variable and key file at once when run without them', () => {

@@ -128,6 +128,25 @@ export interface RegistrationConfig {
   };
 }
 
+/** The reference server's client connections; durations in seconds. */
+export interface ServerConfig {
+  /** Time a client has to send a request's headers (then 408). */
+  headersTimeout: number;
+  /** Time a client has to send a whole request, body included; responses (e.g. server-sent events) are not bounded. */
+  requestTimeout: number;
+  /** Idle time after which a kept-alive client connection is closed. */
+  keepAliveTimeout: number;
+  /** Client connections open at once; one beyond it is closed when accepted. */
+  maxConnections: number;
+  /** After SIGTERM, time left to requests in flight before connections and backend requests are cut. */
+  shutdownGrace: number;
+  /**
+   * Trusted proxies in the forms of express's `trust proxy`: `false` (none), a hop count, or address
+   * entries (IP addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`).
+   */
+  trustProxy: false | number | string[];
+}
+
 /** The normalized, fully typed gateway configuration (docs/architecture.md#configuration): durations in seconds, defaults applied, secrets resolved. */
 export interface GatewayConfig {
   issuer: string;
@@ -138,6 +157,7 @@ export interface GatewayConfig {
   storage: StorageConfig;
   registration: RegistrationConfig;
   proxy: ProxyConfig;
+  server: ServerConfig;
   clients: StaticClientConfig[];
   /** The chain visits them in this order; at least one. */
   upstreams: UpstreamConfig[];

@@ -40,6 +40,7 @@ describe('JSON Schema (generated from the zod definition)', () => {
       'storage',
       'registration',
       'proxy',
+      'server',
       'signing_keys',
       'clients',
       'upstreams',
@@ -47,6 +48,7 @@ describe('JSON Schema (generated from the zod definition)', () => {
     ]);
     expect(schema.properties!['token_lifetimes']!.properties!['access_token']!.default).toBe('1h');
     expect(schema.properties!['proxy']!.properties!['max_connections']!.default).toBe(128);
+    expect(schema.properties!['server']!.properties!['trust_proxy']!.default).toBe(false);
     const upstreamTypes = schema.properties!['upstreams']!.items!.oneOf!;
     expect(upstreamTypes.map((type) => type.required)).toEqual([
       ['type', 'issuer', 'client_id'],

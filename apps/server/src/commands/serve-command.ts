@@ -4,13 +4,17 @@ import { loadConfig } from '@auth/config';
 import type { Logger } from 'pino';
 import { createGateway, type Gateway } from '../gateway/create-gateway.js';
 import { shutdownGracefully } from '../gateway/graceful-shutdown.js';
+import { createHttpServer } from '../gateway/http-server.js';
 
 /** A running gateway process. */
 export interface RunningServer {
   url: string;
   server: Server;
   gateway: Gateway;
-  /** Graceful stop: refuse new connections, finish in-flight requests, close storage. */
+  /**
+   * Graceful stop: refuse new connections, finish in-flight requests and close each connection after
+   * its response (within `server.shutdown_grace`), close storage.
+   */
   stop(): Promise<void>;
 }
 
@@ -25,11 +29,11 @@ export async function serveCommand(
   const port = options.port ?? Number(issuer.port || (issuer.protocol === 'https:' ? 443 : 80));
   const host =
     options.host ?? (issuer.hostname === 'localhost' ? '127.0.0.1' : issuer.hostname.replace(/^\[|\]$/g, ''));
-  const server = gateway.app.listen(port, host);
+  // Timeouts and the connection cap from `server:`; the request timeout bounds receiving a request,
+  // never a response, so server-sent event streams stay open.
+  const server = createHttpServer(gateway.app, config.server, options.logger);
+  server.listen(port, host);
   await once(server, 'listening');
-  // Long-lived SSE streams must not be cut by the default request timeout.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `${issuer.protocol}//${issuer.hostname}:${actualPort}`;
@@ -39,7 +43,11 @@ export async function serveCommand(
     server,
     gateway,
     async stop() {
-      const outcome = await shutdownGracefully(server, () => gateway.close());
+      const outcome = await shutdownGracefully(
+        server,
+        () => gateway.close(),
+        config.server.shutdownGrace * 1000,
+      );
       options.logger.info({ outcome }, 'auth-server stopped');
     },
   };

@@ -53,6 +53,13 @@ describe('createGateway', () => {
     expect(JSON.stringify(lines)).not.toContain('cursor=abc');
   });
 
+  it('logs the client address, and believes no X-Forwarded-For by default (server.trust_proxy: false)', async () => {
+    const response = await fetch(`${url}/mcp/corp/whoami`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(response.status).toBe(401);
+    const line = lines.find((entry) => entry.msg === 'request' && entry.path === '/mcp/corp/whoami');
+    expect(line?.ip).toBe('127.0.0.1');
+  });
+
   it('serves RFC 9728 metadata naming the authorization server, and points 401s at it', async () => {
     const bare = await fetch(`${url}/mcp/corp`);
     expect(bare.status).toBe(401);

@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { accessLog } from '../logging/access-log.js';
 import { createBackendPools } from '../proxy/backend-pools.js';
+import { dotSegmentGuard } from '../proxy/dot-segment-guard.js';
 import { reverseProxy } from '../proxy/reverse-proxy.js';
 import { chainOptionsFromConfig } from './chain-options-from-config.js';
 import { createStorageFromConfig } from './create-storage-from-config.js';
@@ -71,13 +72,17 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // express's `trust proxy` (proxy-addr): req.ip, req.protocol and req.host, and so clientAddress()
+  // and the X-Forwarded-* sent to backends, believe only the proxies `server.trust_proxy` names.
+  app.set('trust proxy', config.server.trustProxy);
   app.use(accessLog(logger));
 
   const jwks = authorizationServer.jwks();
   const backendPools = createBackendPools(config.proxy);
   // Each request then reads just the configured providers' tokens: one MGET on Redis, no script.
   const upstreamNames = config.upstreams.map((upstream) => upstream.name);
+  // Before any route: a path whose dot segments change its route never reaches one (RFC 3986 §5.2.4).
+  app.use(dotSegmentGuard(config.routes.map((route) => route.path)));
   for (const route of config.routes) {
     app.get(protectedResourceMetadataPath(route), (_req, res) => {
       res.set('cache-control', 'public, max-age=300').json(protectedResourceMetadata(config, route));

@@ -1,10 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import pino, { type Logger } from 'pino';
+import { clientAddress } from '../gateway/client-address.js';
 
 /**
  * Express middleware that writes one JSON line per request (method, path,
- * status, duration) when the response finishes. The path only: query strings
- * carry codes and state.
+ * status, duration, and the client's address as `clientAddress` believes it)
+ * when the response finishes. The path only: query strings carry codes and state.
  *
  * The line goes to `logger`'s destination at its level and bindings, through a
  * pino instance without redaction: every field here is known and token-free,
@@ -21,6 +22,7 @@ export function accessLog(logger: Logger): (req: Request, res: Response, next: N
     const started = performance.now();
     // Read now: routers strip their mount prefix from req.path.
     const path = req.path;
+    const ip = clientAddress(req);
     res.once('finish', () => {
       lines.info(
         {
@@ -28,6 +30,7 @@ export function accessLog(logger: Logger): (req: Request, res: Response, next: N
           path,
           status: res.statusCode,
           ms: Math.round((performance.now() - started) * 1000) / 1000,
+          ip,
         },
         'request',
       );

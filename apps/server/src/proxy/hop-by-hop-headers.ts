@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { type ForwardedFields, isForwardingField } from './forwarded-headers.js';
 
 /**
  * Fields that describe one connection, not the message (RFC 9110 §7.6.1), plus
@@ -16,8 +17,12 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
-/** `Expect` is answered by the gateway's own server (100-continue), never forwarded. */
-const EXPECT = new Set(['expect']);
+/**
+ * Request fields a proxy does not pass on as received: `Expect` (answered by the gateway's own
+ * server, 100-continue) and the connection descriptions a client can forge (replaced by the
+ * gateway's own).
+ */
+const REQUEST_ONLY = { has: (name: string) => name === 'expect' || isForwardingField(name) };
 
 function connectionOptions(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
@@ -28,10 +33,10 @@ function connectionOptions(value: string | string[] | undefined): Set<string> | 
   return names.length === 0 ? undefined : new Set(names);
 }
 
-/** A copy of `headers` without hop-by-hop fields and without `skip` (lowercase names). */
+/** A copy of `headers` without hop-by-hop fields and without those `skip` has (lowercase names). */
 function endToEnd(
   headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
-  skip: ReadonlySet<string> | undefined,
+  skip: { has(name: string): boolean } | undefined,
 ): Record<string, string | string[]> {
   const named = connectionOptions(headers.connection);
   const out: Record<string, string | string[]> = {};
@@ -44,26 +49,17 @@ function endToEnd(
 }
 
 /**
- * What the gateway sends a backend: the client's end-to-end fields with `Host`
- * set to the backend (the origin the backend serves) and `X-Forwarded-*`
- * appended, as http-proxy's `xfwd` did. `Expect` is answered by the gateway's
- * own server, so it is not forwarded either.
+ * What the gateway sends a backend: the client's end-to-end fields with `Host` set to the backend
+ * (the origin the backend serves), `Forwarded`, `X-Forwarded-*` and `X-Real-IP` replaced by the
+ * gateway's own `forwarded` fields, and without `Expect` (answered by the gateway's own server).
  */
 export function requestHeadersForBackend(
   headers: IncomingHttpHeaders,
   backendHost: string,
-  client: { address: string | undefined; localPort: number | undefined; protocol: 'http' | 'https' },
+  forwarded: ForwardedFields,
 ): Record<string, string | string[]> {
-  const out = endToEnd(headers, EXPECT);
-  const append = (name: string, value: string) => {
-    const previous = out[name];
-    out[name] = previous === undefined || previous === '' ? value : `${previous},${value}`;
-  };
-  append('x-forwarded-for', client.address ?? '');
-  append('x-forwarded-port', client.localPort === undefined ? '' : String(client.localPort));
-  append('x-forwarded-proto', client.protocol);
-  if (out['x-forwarded-host'] === undefined && headers.host !== undefined)
-    out['x-forwarded-host'] = headers.host;
+  const out = endToEnd(headers, REQUEST_ONLY);
+  Object.assign(out, forwarded);
   out['host'] = backendHost;
   return out;
 }

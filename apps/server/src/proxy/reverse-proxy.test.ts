@@ -1,6 +1,7 @@
 import { type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { listen as listenOnLoopback } from '@auth/test-kit';
+import { listen as listenOnLoopback, rawRequest as send } from '@auth/test-kit';
+import express from 'express';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BackendPools, createBackendPools } from './backend-pools.js';
@@ -26,38 +27,18 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
   return { url: running.url, server: running.server, sockets };
 }
 
-async function gatewayTo(backend: string, config = defaults): Promise<{ url: string; pools: BackendPools }> {
+/** The proxy in an express app, as the gateway mounts it, with express's `trust proxy` set to `trust`. */
+async function gatewayTo(
+  backend: string,
+  config = defaults,
+  trust: false | number | string[] = false,
+): Promise<{ url: string; pools: BackendPools }> {
   const pools = createBackendPools(config);
   cleanup.push(() => pools.close());
-  const proxy = reverseProxy(backend, pools.poolFor(new URL(backend)), silent);
-  const { url } = await listen((req, res) => proxy(req, res));
+  const app = express().set('trust proxy', trust);
+  app.use(reverseProxy(backend, pools.poolFor(new URL(backend)), silent));
+  const { url } = await listen(app);
   return { url, pools };
-}
-
-/** One raw HTTP/1.1 request with the headers exactly as given (fetch would add and drop some). */
-function send(
-  url: string,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
-): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}${options.path ?? '/'}`,
-      { method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
 }
 
 const echo = (req: IncomingMessage, res: ServerResponse) => {
@@ -113,9 +94,72 @@ describe('reverse proxy (undici pool)', () => {
       expect(seen.headers[name]).toBeUndefined();
     expect(seen.headers['keep-alive']).toBeUndefined();
     expect(seen.headers.host).toBe(new URL(backend.url).host);
-    expect(seen.headers['x-forwarded-for']).toBe('203.0.113.7,127.0.0.1');
+    // No proxy is trusted: the client's X-Forwarded-For is replaced by the peer's address.
+    expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(seen.headers['x-forwarded-proto']).toBe('http');
     expect(seen.headers['x-forwarded-host']).toBe(new URL(gateway.url).host);
+  });
+
+  const claims = {
+    'x-forwarded-for': '203.0.113.7, 10.0.0.2',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'mcp.example.com',
+    'x-forwarded-port': '443',
+    'x-forwarded-prefix': '/other',
+    forwarded: 'for=198.51.100.1;proto=https',
+    'x-real-ip': '198.51.100.1',
+  };
+
+  it('issue 11 item 9: without a trusted proxy, Forwarded, X-Forwarded-* and X-Real-IP from the client never reach the backend', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(backend.url);
+    const seen = JSON.parse((await send(gateway.url, { headers: claims })).body) as {
+      headers: Record<string, string>;
+    };
+    expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(seen.headers['x-forwarded-proto']).toBe('http');
+    expect(seen.headers['x-forwarded-host']).toBe(new URL(gateway.url).host);
+    for (const name of ['forwarded', 'x-real-ip', 'x-forwarded-port', 'x-forwarded-prefix'])
+      expect(seen.headers[name], name).toBeUndefined();
+  });
+
+  it.each([
+    ['an address list naming the peer', ['127.0.0.1']],
+    ['loopback', ['loopback']],
+    ['a hop count', 1],
+  ] as const)(
+    'from a proxy trusted by %s: X-Forwarded-For is appended to, Proto and Host are believed',
+    async (_, trust) => {
+      const backend = await listen(echo);
+      const gateway = await gatewayTo(backend.url, defaults, typeof trust === 'number' ? trust : [...trust]);
+      const seen = JSON.parse((await send(gateway.url, { headers: claims })).body) as {
+        headers: Record<string, string>;
+      };
+      expect(seen.headers['x-forwarded-for']).toBe('203.0.113.7, 10.0.0.2, 127.0.0.1');
+      expect(seen.headers['x-forwarded-proto']).toBe('https');
+      expect(seen.headers['x-forwarded-host']).toBe('mcp.example.com');
+      for (const name of ['forwarded', 'x-real-ip', 'x-forwarded-port', 'x-forwarded-prefix'])
+        expect(seen.headers[name], name).toBeUndefined();
+    },
+  );
+
+  it("a trusted proxy that sends no X-Forwarded-* gets the connection's own values", async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(backend.url, defaults, ['loopback']);
+    const seen = JSON.parse((await send(gateway.url)).body) as { headers: Record<string, string> };
+    expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(seen.headers['x-forwarded-proto']).toBe('http');
+    expect(seen.headers['x-forwarded-host']).toBe(new URL(gateway.url).host);
+  });
+
+  it('a peer outside the trusted list is not believed', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(backend.url, defaults, ['10.0.0.0/8']);
+    const seen = JSON.parse((await send(gateway.url, { headers: claims })).body) as {
+      headers: Record<string, string>;
+    };
+    expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(seen.headers['x-forwarded-proto']).toBe('http');
   });
 
   it('drops hop-by-hop response fields and those the backend names in Connection', async () => {

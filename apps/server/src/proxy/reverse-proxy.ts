@@ -1,8 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import type { ServerResponse } from 'node:http';
+import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { errors } from 'undici';
+import { forwardedFields } from './forwarded-headers.js';
 import { requestHeadersForBackend, responseHeadersForClient } from './hop-by-hop-headers.js';
 
 function badGateway(res: ServerResponse, status: 502 | 504, description: string): void {
@@ -19,7 +20,9 @@ function badGateway(res: ServerResponse, status: 502 | 504, description: string)
  * A streaming reverse proxy to one backend over a pool of kept-alive
  * connections (undici). Request and response bodies are piped, never buffered,
  * so server-sent events pass through event by event and large bodies in
- * constant memory; hop-by-hop fields are dropped both ways (RFC 9110 §7.6.1).
+ * constant memory; hop-by-hop fields are dropped both ways (RFC 9110 §7.6.1), and the
+ * client's `Forwarded`/`X-Forwarded-*`/`X-Real-IP` give way to the gateway's own
+ * (express's `trust proxy` decides what of them it believes).
  * The mount path is stripped (express sets `req.url` relative to the mount
  * point) and appended to the backend URL's path.
  */
@@ -27,7 +30,7 @@ export function reverseProxy(
   backend: string,
   pool: Dispatcher,
   logger: Logger,
-): (req: IncomingMessage, res: ServerResponse) => void {
+): (req: Request, res: ServerResponse) => void {
   const target = new URL(backend);
   const prefix = target.pathname.endsWith('/') ? target.pathname.slice(0, -1) : target.pathname;
 
@@ -52,11 +55,7 @@ export function reverseProxy(
     res.once('close', onClose);
     const hasBody =
       req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    const headers = requestHeadersForBackend(req.headers, target.host, {
-      address: req.socket.remoteAddress,
-      localPort: req.socket.localPort,
-      protocol: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
-    });
+    const headers = requestHeadersForBackend(req.headers, target.host, forwardedFields(req));
     pool.stream<ServerResponse>(
       {
         path: prefix + (req.url ?? '/'),

@@ -25,6 +25,10 @@ export function buildConfig(
   if (lifetimes !== undefined && lifetimes.refresh_token < lifetimes.access_token) {
     issues.add(['token_lifetimes', 'refresh_token'], 'must not be shorter than access_token');
   }
+  const server = sections.server;
+  if (server !== undefined && server.headers_timeout > server.request_timeout) {
+    issues.add(['server', 'headers_timeout'], 'must not be longer than request_timeout');
+  }
   if (sections.scopesSupported !== undefined) {
     reportDuplicates(
       issues,
@@ -47,7 +51,8 @@ export function buildConfig(
     sections.scopesSupported === undefined ||
     storage === undefined ||
     sections.registration === undefined ||
-    sections.proxy === undefined
+    sections.proxy === undefined ||
+    server === undefined
   ) {
     return undefined;
   }
@@ -77,6 +82,14 @@ export function buildConfig(
       responseTimeout: sections.proxy.response_timeout,
       idleTimeout: sections.proxy.idle_timeout,
       maxConnections: sections.proxy.max_connections,
+    },
+    server: {
+      headersTimeout: server.headers_timeout,
+      requestTimeout: server.request_timeout,
+      keepAliveTimeout: server.keep_alive_timeout,
+      maxConnections: server.max_connections,
+      shutdownGrace: server.shutdown_grace,
+      trustProxy: server.trust_proxy,
     },
     clients,
     upstreams,

@@ -24,6 +24,7 @@ export interface ParsedSections {
   storage: ParsedSection<'storage'> | undefined;
   registration: ParsedSection<'registration'> | undefined;
   proxy: ParsedSection<'proxy'> | undefined;
+  server: ParsedSection<'server'> | undefined;
   signingKeys: Array<ParsedEntry<'signing_keys'> | undefined>;
   clients: Array<ParsedEntry<'clients'> | undefined>;
   upstreams: Array<ParsedEntry<'upstreams'> | undefined>;
@@ -70,6 +71,7 @@ export function parseSections(input: unknown, issues: IssueCollector): ParsedSec
     storage: parse(scalarSections.storage, raw['storage'], ['storage']),
     registration: parse(scalarSections.registration, raw['registration'], ['registration']),
     proxy: parse(scalarSections.proxy, raw['proxy'], ['proxy']),
+    server: parse(scalarSections.server, raw['server'], ['server']),
     signingKeys: parseList('signing_keys'),
     clients: parseList('clients'),
     upstreams: parseList('upstreams'),

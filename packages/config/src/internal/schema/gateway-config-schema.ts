@@ -5,6 +5,7 @@ import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
 import { registrationSchema } from './registration-schema.js';
 import { routeSchema } from './route-schema.js';
+import { serverSchema } from './server-schema.js';
 import { signingKeySchema, signingKeysSchema } from './signing-key-schema.js';
 import { storageSchema } from './storage-schema.js';
 import { strictObject } from './strict-object.js';
@@ -42,6 +43,7 @@ export const scalarSections = {
   storage: storageSchema,
   registration: registrationSchema,
   proxy: proxySchema,
+  server: serverSchema,
 } as const;
 
 /** The whole configuration file, as written (snake_case). The single source of truth for the JSON Schema. */
@@ -53,6 +55,7 @@ export const gatewayConfigSchema = strictObject({
   storage: scalarSections.storage,
   registration: scalarSections.registration,
   proxy: scalarSections.proxy,
+  server: scalarSections.server,
   clients: listSections.clients,
   upstreams: listSections.upstreams,
   routes: listSections.routes,

@@ -49,6 +49,12 @@ export function tryUrl(value: string): URL | undefined {
   }
 }
 
+/** A whole number between `min` and `max`; `fallback` is used when the key is absent. */
+export function wholeNumber(min: number, max: number, fallback: number, description: string) {
+  const error = `must be a whole number between ${min} and ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error }).default(fallback).meta({ description });
+}
+
 /**
  * A duration (`90s`, `10m`, `1h`, `7d` or whole seconds) between `min` and `max`,
  * parsed into seconds. `fallback` is used when the key is absent.

@@ -1,5 +1,4 @@
-import * as z from 'zod';
-import { duration } from './primitives.js';
+import { duration, wholeNumber } from './primitives.js';
 import { strictObject } from './strict-object.js';
 
 /** How the reference server's reverse proxy talks to backends: one pool of kept-alive connections per backend origin. */
@@ -22,14 +21,12 @@ export const proxySchema = strictObject({
     '4s',
     'How long an idle kept-alive backend connection stays open (1s to 10m); a shorter keep-alive timeout announced by the backend wins.',
   ),
-  max_connections: z
-    .int({ error: 'must be a whole number between 1 and 10000' })
-    .min(1, { error: 'must be a whole number between 1 and 10000' })
-    .max(10_000, { error: 'must be a whole number between 1 and 10000' })
-    .default(128)
-    .meta({
-      description: 'Connections open at most to one backend origin; requests beyond it wait in a queue.',
-    }),
+  max_connections: wholeNumber(
+    1,
+    10_000,
+    128,
+    'Connections open at most to one backend origin; requests beyond it wait in a queue.',
+  ),
 })
   .prefault({})
   .meta({ description: 'Connections from the reverse proxy to the backends.' });
