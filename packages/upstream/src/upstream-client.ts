@@ -32,6 +32,12 @@ export interface UpstreamLegParameters {
 export interface UpstreamClient {
   readonly name: string;
   readonly type: 'oidc' | 'oauth2';
+  /**
+   * How long a caller should wait for this upstream, in ms (its configured timeout): the chain bounds
+   * each leg's call by it, the refresh on read answers a waiting request after it. Absent: the
+   * caller's own default.
+   */
+  readonly timeoutMs?: number;
   /** The URL to send the browser to for this leg. */
   authorizationUrl(leg: UpstreamLegParameters): Promise<URL>;
   /**
