@@ -40,6 +40,8 @@ describe('JSON Schema (generated from the zod definition)', () => {
       'storage',
       'registration',
       'proxy',
+      'users',
+      'refresh',
       'signing_keys',
       'clients',
       'upstreams',

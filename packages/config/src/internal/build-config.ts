@@ -47,7 +47,9 @@ export function buildConfig(
     sections.scopesSupported === undefined ||
     storage === undefined ||
     sections.registration === undefined ||
-    sections.proxy === undefined
+    sections.proxy === undefined ||
+    sections.users === undefined ||
+    sections.refresh === undefined
   ) {
     return undefined;
   }
@@ -78,6 +80,8 @@ export function buildConfig(
       idleTimeout: sections.proxy.idle_timeout,
       maxConnections: sections.proxy.max_connections,
     },
+    users: { retention: sections.users.retention },
+    refresh: { lockLifetime: sections.refresh.lock_lifetime, wait: sections.refresh.wait },
     clients,
     upstreams,
     routes,

@@ -24,6 +24,8 @@ export interface ParsedSections {
   storage: ParsedSection<'storage'> | undefined;
   registration: ParsedSection<'registration'> | undefined;
   proxy: ParsedSection<'proxy'> | undefined;
+  users: ParsedSection<'users'> | undefined;
+  refresh: ParsedSection<'refresh'> | undefined;
   signingKeys: Array<ParsedEntry<'signing_keys'> | undefined>;
   clients: Array<ParsedEntry<'clients'> | undefined>;
   upstreams: Array<ParsedEntry<'upstreams'> | undefined>;
@@ -70,6 +72,8 @@ export function parseSections(input: unknown, issues: IssueCollector): ParsedSec
     storage: parse(scalarSections.storage, raw['storage'], ['storage']),
     registration: parse(scalarSections.registration, raw['registration'], ['registration']),
     proxy: parse(scalarSections.proxy, raw['proxy'], ['proxy']),
+    users: parse(scalarSections.users, raw['users'], ['users']),
+    refresh: parse(scalarSections.refresh, raw['refresh'], ['refresh']),
     signingKeys: parseList('signing_keys'),
     clients: parseList('clients'),
     upstreams: parseList('upstreams'),

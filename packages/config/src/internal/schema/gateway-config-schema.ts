@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { clientSchema } from './client-schema.js';
 import { issuerSchema } from './issuer-schema.js';
+import { refreshSchema, usersSchema } from './lifetime-schemas.js';
 import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
 import { registrationSchema } from './registration-schema.js';
@@ -42,6 +43,8 @@ export const scalarSections = {
   storage: storageSchema,
   registration: registrationSchema,
   proxy: proxySchema,
+  users: usersSchema,
+  refresh: refreshSchema,
 } as const;
 
 /** The whole configuration file, as written (snake_case). The single source of truth for the JSON Schema. */
@@ -53,6 +56,8 @@ export const gatewayConfigSchema = strictObject({
   storage: scalarSections.storage,
   registration: scalarSections.registration,
   proxy: scalarSections.proxy,
+  users: scalarSections.users,
+  refresh: scalarSections.refresh,
   clients: listSections.clients,
   upstreams: listSections.upstreams,
   routes: listSections.routes,
