@@ -26,11 +26,13 @@ export function createOAuth2UpstreamClient(
     clientId: options.clientId,
     clientSecret: options.clientSecret,
   };
+  const refreshTarget: TokenEndpointTarget = { ...target, fetch: context.refreshFetch };
   const commaSeparatedScope = true;
 
   return {
     name: provider,
     type: 'oauth2',
+    timeoutMs: context.timeoutMs,
 
     async authorizationUrl(leg: UpstreamLegParameters): Promise<URL> {
       assertLeg(leg);
@@ -74,7 +76,7 @@ export function createOAuth2UpstreamClient(
     async refresh(refreshToken) {
       assertRefreshToken(refreshToken);
       try {
-        const body = await tokenEndpointRequest(target, {
+        const body = await tokenEndpointRequest(refreshTarget, {
           grant_type: 'refresh_token',
           refresh_token: refreshToken,
         });
