@@ -33,6 +33,7 @@ const unusable = (): UpstreamConfig => ({
   clientSecret: new Secret('upstream-secret-value'),
   scopes: ['openid'],
   optional: false,
+  timeout: 10,
 });
 
 describe('createUpstreamClients', () => {
@@ -41,6 +42,20 @@ describe('createUpstreamClients', () => {
     expect(clients.map((client) => client.name)).toEqual(['corp', 'github']);
     expect(clients[0]).toMatchObject({ name: 'corp', type: 'oidc' });
     expect(clients[1]).toMatchObject({ name: 'github', type: 'oauth2' });
+  });
+
+  it('gives each client its upstream’s timeout, unless the caller fixes one for all', () => {
+    const source = config();
+    const configured = {
+      ...source,
+      upstreams: source.upstreams.map((upstream, index) => ({ ...upstream, timeout: index === 0 ? 2 : 30 })),
+    };
+    expect(createUpstreamClients(configured.upstreams).map((client) => client.timeoutMs)).toEqual([
+      2_000, 30_000,
+    ]);
+    expect(
+      createUpstreamClients(configured.upstreams, { timeoutMs: 1234 }).map((client) => client.timeoutMs),
+    ).toEqual([1234, 1234]);
   });
 
   it('reports an unusable upstream at start, naming it but not its secret', () => {
@@ -65,6 +80,7 @@ describe('createUpstreamClients', () => {
       clientId: 'gw',
       scopes: [],
       optional: false,
+      timeout: 10,
     };
     expect(() => createUpstreamClients([mixed])).toThrow(/github/);
     expect(createUpstreamClients([{ ...mixed, tokenEndpoint: 'https://github.example.com/t' }])).toHaveLength(
