@@ -19,7 +19,7 @@ export function writeSigningKey(dir: string, name = 'signing.pem'): string {
   return file;
 }
 
-type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml | undefined };
+export type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml | undefined };
 
 /** A small YAML emitter: block mappings and sequences, every scalar JSON-quoted (valid YAML). */
 export function toYaml(value: Yaml, indent = ''): string {
@@ -72,6 +72,8 @@ export interface StackOptions {
   registration?: Record<string, Yaml>;
   /** More environment for the gateway processes (e.g. `NODE_EXTRA_CA_CERTS`). */
   gatewayEnv?: Record<string, string>;
+  /** Changes the config before it is written (keys of other sections, upstream settings). */
+  editConfig?: (config: Record<string, Yaml | undefined>) => void;
 }
 
 /** The running processes of one test file: two mock IdPs, two echo backends, the gateways. */
@@ -208,6 +210,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         ...(options.extraRoutes ?? []),
       ],
     };
+    options.editConfig?.(config);
     const configPath = join(dir.path, 'gateway.yaml');
     writeFileSync(configPath, `${toYaml(config as Yaml)}\n`);
 
