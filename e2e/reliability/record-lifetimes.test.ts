@@ -58,6 +58,19 @@ describe('record lifetimes (issue 11 item 10)', () => {
     return run;
   }
 
+  /** The records a chain's first leg left: provisional corp tokens, the user and its identity, all within the deadline. */
+  async function expectOnlyFirstLegUntilDeadline(before: Set<string>) {
+    const left = await newKeys(before, '*upstream:{*}:*');
+    expect(left.map((entry) => entry.key.split(':').pop())).toEqual(['corp']);
+    for (const entry of left) expect(entry.value?.startsWith('p1:'), 'provisional').toBe(true);
+    const records = [...(await newKeys(before, '*:user:*')), ...(await newKeys(before, '*:identity:*'))];
+    expect(records).toHaveLength(2); // the user the first leg created, and its corp identity
+    for (const entry of [...left, ...records, ...(await newKeys(before, '*upstream:idx:*'))]) {
+      expect(entry.pttl, entry.key).toBeGreaterThan(0);
+      expect(entry.pttl, entry.key).toBeLessThanOrEqual(CHAIN_DEADLINE_MS);
+    }
+  }
+
   /** Keys created since `before` (a set of key names). */
   async function newKeys(before: Set<string>, pattern: string) {
     return (await keysWithTtl(raw, pattern)).filter((entry) => !before.has(entry.key));
@@ -104,19 +117,7 @@ describe('record lifetimes (issue 11 item 10)', () => {
     await redis.restart();
     await expect.poll(() => raw.ping().catch(() => 'down'), { timeout: 10_000 }).toBe('PONG');
 
-    const left = await newKeys(before, '*upstream:{*}:*');
-    expect(left.map((entry) => entry.key.split(':').pop())).toEqual(['corp']);
-    for (const entry of left) {
-      expect(entry.value?.startsWith('p1:'), 'provisional').toBe(true);
-      expect(entry.pttl).toBeGreaterThan(0);
-      expect(entry.pttl).toBeLessThanOrEqual(CHAIN_DEADLINE_MS);
-    }
-    const records = [...(await newKeys(before, '*:user:*')), ...(await newKeys(before, '*:identity:*'))];
-    expect(records).toHaveLength(2); // the user the first leg created, and its corp identity
-    for (const entry of records) {
-      expect(entry.pttl, entry.key).toBeGreaterThan(0);
-      expect(entry.pttl, entry.key).toBeLessThanOrEqual(CHAIN_DEADLINE_MS);
-    }
+    await expectOnlyFirstLegUntilDeadline(before);
   });
 
   it('a chain abandoned when its replica is killed keeps nothing past its deadline', async () => {
@@ -124,21 +125,7 @@ describe('record lifetimes (issue 11 item 10)', () => {
     await firstLegOnly('erin');
     // The replica that ran the leg (the issuer) dies; nobody will ever continue or clean up the chain.
     await stack.gateways[0]!.stop('SIGKILL');
-    const left = await newKeys(before, '*upstream:{*}:*');
-    expect(left.map((entry) => entry.key.split(':').pop())).toEqual(['corp']);
-    for (const entry of left) {
-      expect(entry.value?.startsWith('p1:'), 'provisional').toBe(true);
-      expect(entry.pttl).toBeGreaterThan(0);
-      expect(entry.pttl).toBeLessThanOrEqual(CHAIN_DEADLINE_MS);
-    }
-    const index = await newKeys(before, '*upstream:idx:*');
-    for (const entry of index) expect(entry.pttl).toBeLessThanOrEqual(CHAIN_DEADLINE_MS);
-    const records = [...(await newKeys(before, '*:user:*')), ...(await newKeys(before, '*:identity:*'))];
-    expect(records).toHaveLength(2);
-    for (const entry of records) {
-      expect(entry.pttl, entry.key).toBeGreaterThan(0);
-      expect(entry.pttl, entry.key).toBeLessThanOrEqual(CHAIN_DEADLINE_MS);
-    }
+    await expectOnlyFirstLegUntilDeadline(before);
     // The pending leg of github expires with it too (it was always so).
     for (const entry of await newKeys(before, '*:pending:*')) {
       expect(entry.pttl).toBeLessThanOrEqual(CHAIN_DEADLINE_MS);

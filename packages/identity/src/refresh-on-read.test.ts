@@ -69,6 +69,17 @@ describe('refresh on read against real mock IdPs', () => {
     });
   }
 
+  /** An entry whose access token expired a second ago, with a (fake) refresh token. */
+  const expiredEntry = (): UpstreamTokens => ({
+    accessToken: 'old-access',
+    tokenType: 'Bearer',
+    refreshToken: 'old-refresh',
+    expiresAt: Date.now() - 1_000,
+    userId: 'user-1',
+    upstreamSubject: 'alice',
+    clientId: 'client-1',
+  });
+
   /** Logs in at the IdP for real and stores the tokens with the given expiry. */
   async function seed(upstream: MockUpstream, provider: string, expiresAt: number): Promise<UpstreamTokens> {
     const tokens = { ...(await upstream.login()), expiresAt };
@@ -350,15 +361,7 @@ describe('refresh on read against real mock IdPs', () => {
         };
       },
     };
-    await storage.storeUpstreamTokens(sessionId, 'corp', {
-      accessToken: 'old-access',
-      tokenType: 'Bearer',
-      refreshToken: 'old-refresh',
-      expiresAt: Date.now() - 1_000,
-      userId: 'user-1',
-      upstreamSubject: 'alice',
-      clientId: 'client-1',
-    });
+    await storage.storeUpstreamTokens(sessionId, 'corp', expiredEntry());
     const gateway = authenticator({ upstreamClients: { corp: late } });
     const waited = await authenticate(gateway, ['corp']);
     expect(waited.upstreams['corp']).toMatchObject({ status: 'unavailable' });
@@ -380,15 +383,7 @@ describe('refresh on read against real mock IdPs', () => {
         return { accessToken: 'unsafe-access', tokenType: 'Bearer', expiresAt: Date.now() + 600_000 };
       },
     };
-    const stored = {
-      accessToken: 'old-access',
-      tokenType: 'Bearer',
-      refreshToken: 'old-refresh',
-      expiresAt: Date.now() - 1_000,
-      userId: 'user-1',
-      upstreamSubject: 'alice',
-      clientId: 'client-1',
-    };
+    const stored = expiredEntry();
     await storage.storeUpstreamTokens(sessionId, 'corp', stored);
     const identity = await authenticate(
       authenticator({ storage: lossy, upstreamClients: { corp: client } }),

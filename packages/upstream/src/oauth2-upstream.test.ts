@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { failureCollector } from './test-support/failure-collector.js';
 import { startHttpServer } from './test-support/http-server.js';
+import { expectRefreshDeadline } from './test-support/refresh-deadline.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { OAuth2UpstreamClientOptions, UpstreamRuntime } from './upstream-client-options.js';
 
@@ -111,20 +112,7 @@ describe('oauth2 upstream: happy path', () => {
 
 describe('oauth2 upstream: refresh', () => {
   it('a refresh may take up to refreshTimeoutMs, longer than timeoutMs, which the client states', async () => {
-    // A refresh abandoned at timeoutMs that the IdP completes later rotates the refresh token away;
-    // the refresh deadline lets a caller that stopped waiting still get the late answer.
-    const upstream = client({ timeoutMs: 500, refreshTimeoutMs: 5_000 });
-    expect(upstream.timeoutMs).toBe(500);
-    const { tokens } = await login(upstream);
-    idp.setFaults({ token_delay_ms: 1_000, once: true });
-    const refreshed = await upstream.refresh(tokens.refreshToken!);
-    expect(refreshed.refreshToken).not.toBe(tokens.refreshToken);
-    // Without it the refresh is bounded by timeoutMs as every other call.
-    const plain = client({ timeoutMs: 500 });
-    idp.setFaults({ token_delay_ms: 1_000, once: true });
-    const late = await upstreamFailure(plain.refresh(refreshed.refreshToken!));
-    expect(late.code).toBe('ERR_UPSTREAM_TIMEOUT');
-    expect(() => client({ timeoutMs: 500, refreshTimeoutMs: 100 })).toThrow(/refreshTimeoutMs/);
+    await expectRefreshDeadline(idp, client, login, upstreamFailure);
   });
 
   it('returns the rotated refresh token; the spent one is refused (200-with-error) as permanent', async () => {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { failureCollector } from './test-support/failure-collector.js';
 import { startHttpServer } from './test-support/http-server.js';
+import { expectRefreshDeadline } from './test-support/refresh-deadline.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamRuntime } from './upstream-client-options.js';
 
@@ -134,21 +135,15 @@ describe('oidc upstream: happy path', () => {
 
 describe('oidc upstream: refresh', () => {
   it('a refresh may take up to refreshTimeoutMs, longer than timeoutMs, which the client states', async () => {
-    // A refresh abandoned at timeoutMs that the IdP completes later rotates the refresh token away;
-    // the refresh deadline lets a caller that stopped waiting still get the late answer.
-    const upstream = client({ timeoutMs: 500, refreshTimeoutMs: 5_000 });
-    expect(upstream.timeoutMs).toBe(500);
-    const leg = newLeg();
-    const { tokens } = await upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
-    idp.setFaults({ token_delay_ms: 1_000, once: true });
-    const refreshed = await upstream.refresh(tokens.refreshToken!);
-    expect(refreshed.refreshToken).not.toBe(tokens.refreshToken);
-    // Without it the refresh is bounded by timeoutMs as every other call.
-    const plain = client({ timeoutMs: 500 });
-    idp.setFaults({ token_delay_ms: 1_000, once: true });
-    const late = await upstreamFailure(plain.refresh(refreshed.refreshToken!));
-    expect(late.code).toBe('ERR_UPSTREAM_TIMEOUT');
-    expect(() => client({ timeoutMs: 500, refreshTimeoutMs: 100 })).toThrow(/refreshTimeoutMs/);
+    await expectRefreshDeadline(
+      idp,
+      client,
+      async (upstream) => {
+        const leg = newLeg();
+        return upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
+      },
+      upstreamFailure,
+    );
   });
 
   it('returns the rotated refresh token, and the spent one is then refused as permanent', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryStorage } from '@auth/storage';
+import { createMemoryStorage, type Storage, type UpstreamTokens } from '@auth/storage';
 import { grantFixture, upstreamTokensFixture } from '@auth/storage/testing';
 import { describe, expect, it } from 'vitest';
 import { chainSessionEnd, extendChain, extendSessionToGrant, grantEnd } from './session-lifetime.js';
@@ -9,6 +9,27 @@ const ctx = {
   pendingLifetime: 600,
   userRetention: 30 * 86_400,
 };
+
+/** What a first leg leaves at `now`: a new user, its corp identity and provisional corp tokens. */
+async function firstLeg(storage: Storage, now: number, overrides: Partial<UpstreamTokens> = {}) {
+  const sid = randomUUID();
+  const user = { id: randomUUID(), createdAt: now, updatedAt: now };
+  const deadline = chainSessionEnd(ctx, now);
+  await storage.saveUser(user, deadline);
+  await storage.linkProviderIdentity('corp', 'alice', user.id, deadline);
+  await storage.storeUpstreamTokens(
+    sid,
+    'corp',
+    upstreamTokensFixture({
+      userId: user.id,
+      upstreamSubject: 'alice',
+      sessionExpiresAt: deadline,
+      provisional: true,
+      ...overrides,
+    }),
+  );
+  return { sid, user, deadline };
+}
 
 describe('the session lifetime', () => {
   it('lasts while the chain can still finish: one pending step, then the code', () => {
@@ -44,23 +65,8 @@ describe('the session lifetime', () => {
   it('keeps a leg’s tokens, user and identities provisional until the chain’s deadline; a later leg moves it', async () => {
     let now = 1_000_000;
     const storage = createMemoryStorage({ now: () => now });
-    const sid = randomUUID();
-    const user = { id: randomUUID(), createdAt: now, updatedAt: now };
-    const first = chainSessionEnd(ctx, now);
-    await storage.saveUser(user, first);
-    await storage.linkProviderIdentity('corp', 'alice', user.id, first);
-    await storage.storeUpstreamTokens(
-      sid,
-      'corp',
-      upstreamTokensFixture({
-        userId: user.id,
-        upstreamSubject: 'alice',
-        // The IdP's token outlives the chain: it must not keep the entry.
-        expiresAt: now + 86_400_000,
-        sessionExpiresAt: first,
-        provisional: true,
-      }),
-    );
+    // The IdP's token outlives the chain: it must not keep the entry.
+    const { sid, user, deadline: first } = await firstLeg(storage, now, { expiresAt: now + 86_400_000 });
     now += 500_000; // the second leg completes late, still within the first leg's deadline
     await extendChain({ ...ctx, storage }, sid, user.id, now);
     now = first + 1; // past the first deadline: everything was moved to the second one
@@ -77,21 +83,7 @@ describe('the session lifetime', () => {
   it('keeps the user and the session’s identities until the grant’s end plus the retention', async () => {
     let now = 1_000_000;
     const storage = createMemoryStorage({ now: () => now });
-    const sid = randomUUID();
-    const user = { id: randomUUID(), createdAt: now, updatedAt: now };
-    const chaining = chainSessionEnd(ctx, now);
-    await storage.saveUser(user, chaining);
-    await storage.linkProviderIdentity('corp', 'alice', user.id, chaining);
-    await storage.storeUpstreamTokens(
-      sid,
-      'corp',
-      upstreamTokensFixture({
-        userId: user.id,
-        upstreamSubject: 'alice',
-        sessionExpiresAt: chaining,
-        provisional: true,
-      }),
-    );
+    const { sid, user } = await firstLeg(storage, now);
     const grant = grantFixture({ sessionId: sid, userId: user.id, expiresAt: grantEnd(ctx, now, true) });
     await extendSessionToGrant({ storage, userRetention: ctx.userRetention }, grant);
     expect((await storage.getUpstreamTokens(sid, 'corp'))?.provisional).toBeUndefined();
