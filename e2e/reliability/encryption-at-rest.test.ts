@@ -33,11 +33,14 @@ describe('encryption at rest (issue 11 item 11)', () => {
   it('serve warns, naming storage.encryption_key_env, when Redis would hold upstream tokens in clear', async () => {
     const stack = await startStack({ redisUrl: redis.url });
     stacks.push(stack);
-    const warning = stack
-      .gatewayOutput()
-      .split('\n')
-      .find((line) => line.includes('WARNING: storage.encryption_key_env'));
-    expect(warning, stack.gatewayOutput()).toBeDefined();
+    const warningLine = () =>
+      stack
+        .gatewayOutput()
+        .split('\n')
+        .find((line) => line.includes('WARNING: storage.encryption_key_env'));
+    // Log lines are buffered (at most 200 ms late).
+    await expect.poll(warningLine, { timeout: 5_000 }).toBeDefined();
+    const warning = warningLine();
     expect(warning).toContain('in clear');
     expect(JSON.parse(warning!).level).toBe(40); // pino's warn
   });
