@@ -58,6 +58,32 @@ describe('auth-server check', { timeout: 60_000 }, () => {
     for (const secret of Object.values(SECRETS)) expect(result.stdout).not.toContain(secret);
   });
 
+  it('warns loudly, naming the key to set, when Redis holds upstream tokens without encryption_key (exit 0)', async () => {
+    // Regression: Redis without an encryption key kept upstream access and refresh tokens in clear, silently.
+    const file = join(temp, 'redis-in-clear.yaml');
+    const lines = (extra: string[]) =>
+      [
+        'issuer: http://127.0.0.1:8080',
+        'storage:',
+        '  type: redis',
+        '  url: redis://127.0.0.1:6399',
+        ...extra,
+        'upstreams:',
+        '  - { type: oidc, issuer: http://127.0.0.1:9001, client_id: gateway }',
+      ].join('\n');
+    writeFileSync(file, lines([]));
+    const clear = await runCli(['check', '--config', file], SECRETS);
+    expect(clear.code).toBe(0);
+    expect(clear.stdout).toContain(': ok (');
+    expect(clear.stderr).toMatch(
+      /^.*redis-in-clear\.yaml: WARNING: storage\.encryption_key_env .*in clear.*$/m,
+    );
+    writeFileSync(file, lines(['  encryption_key_env: REDIS_ENCRYPTION_KEY']));
+    const encrypted = await runCli(['check', '--config', file], SECRETS);
+    expect(encrypted.code).toBe(0);
+    expect(encrypted.stderr).toBe('');
+  });
+
   it('prints every problem of a broken file with its path, and exits 1', async () => {
     const file = join(temp, 'broken.yaml');
     writeFileSync(

@@ -76,6 +76,8 @@ export interface StackOptions {
   autoLogin?: string;
   /** More top-level config sections (config shape, e.g. `server: { request_timeout: '2s' }`). */
   extraConfig?: Record<string, Yaml>;
+  /** Changes the config before it is written (keys of other sections, upstream settings). */
+  editConfig?: (config: Record<string, Yaml | undefined>) => void;
 }
 
 /** The running processes of one test file: two mock IdPs, two echo backends, the gateways. */
@@ -217,6 +219,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
       ],
       ...options.extraConfig,
     };
+    options.editConfig?.(config);
     const configPath = join(dir.path, 'gateway.yaml');
     writeFileSync(configPath, `${toYaml(config as Yaml)}\n`);
 

@@ -97,8 +97,17 @@ export interface AuthorizationServerOptions {
   logger?: Logger;
   /** Clock (epoch ms); default `Date.now`. */
   now?: () => number;
-  /** Bound on every upstream call the chain waits for (plus one second); default 10 s. */
+  /**
+   * Bound on every upstream call the chain waits for (plus one second) when the upstream's client
+   * does not state its own `timeoutMs`; default 10 s.
+   */
   upstreamTimeoutMs?: number;
+  /**
+   * How long a user and its provider identities are kept after the end of their last grant, in
+   * seconds (docs/architecture.md#record-lifetimes); default 90 days. A user whose chain never
+   * completed is forgotten when the chain's steps expire.
+   */
+  userRetention?: number;
   /**
    * HMAC key (at least 32 bytes) of the consent cookies. Default: derived (HKDF) from the signing key, so
    * replicas sharing the key agree; ephemeral when the signing key is.

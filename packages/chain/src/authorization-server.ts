@@ -52,6 +52,8 @@ export interface AuthorizationServer {
 const FORM_LIMIT = '32kb';
 const JSON_LIMIT = '64kb';
 const PENDING_LIFETIME_SECONDS = 600;
+/** Users without a live grant are forgotten after this long (docs/architecture.md#record-lifetimes). */
+const DEFAULT_USER_RETENTION_SECONDS = 90 * 86_400;
 const MIN_COOKIE_SECRET_BYTES = 32;
 
 /** The issuer identifier rule is `@auth/config`'s too, so `auth-server check` and `serve` agree. */
@@ -62,7 +64,10 @@ function checkIssuer(issuer: string): URL {
 }
 
 /** The upstreams in chain order, each named by its client; names are unique (they are callback paths). */
-function checkUpstreams(upstreams: readonly ChainUpstream[] | undefined): Upstream[] {
+function checkUpstreams(
+  upstreams: readonly ChainUpstream[] | undefined,
+  fallbackTimeoutMs: number,
+): Upstream[] {
   if (!Array.isArray(upstreams) || upstreams.length === 0)
     throw new ChainOptionsError('ERR_CHAIN_NO_UPSTREAM', 'at least one upstream is required');
   const checked: Upstream[] = [];
@@ -83,7 +88,13 @@ function checkUpstreams(upstreams: readonly ChainUpstream[] | undefined): Upstre
         'ERR_CHAIN_UPSTREAM_MISMATCH',
         `two upstreams are named ${client.name}; their callbacks would collide`,
       );
-    checked.push({ name: client.name, optional: upstream?.optional === true, client });
+    const timeoutMs = client.timeoutMs ?? fallbackTimeoutMs;
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new ChainOptionsError(
+        'ERR_CHAIN_INVALID_OPTION',
+        `upstreams[${index}]: the client's timeoutMs must be a positive integer`,
+      );
+    checked.push({ name: client.name, optional: upstream?.optional === true, client, timeoutMs });
   });
   return checked;
 }
@@ -195,13 +206,19 @@ export async function createAuthorizationServer(
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const issuerUrl = checkIssuer(issuer);
-  const upstreams = checkUpstreams(options.upstreams);
-  checkLifetimes(lifetimes);
-  checkStrings(options.audiences, 'audiences');
-  checkStrings(options.scopesSupported, 'scopesSupported');
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   if (!Number.isInteger(upstreamTimeoutMs) || upstreamTimeoutMs <= 0)
     throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', 'upstreamTimeoutMs must be a positive integer');
+  const upstreams = checkUpstreams(options.upstreams, upstreamTimeoutMs);
+  checkLifetimes(lifetimes);
+  checkStrings(options.audiences, 'audiences');
+  checkStrings(options.scopesSupported, 'scopesSupported');
+  const userRetention = options.userRetention ?? DEFAULT_USER_RETENTION_SECONDS;
+  if (!Number.isInteger(userRetention) || userRetention <= 0)
+    throw new ChainOptionsError(
+      'ERR_CHAIN_INVALID_OPTION',
+      'userRetention must be a positive integer (seconds)',
+    );
 
   // An empty or short HMAC key would let anyone forge the consent and browser-binding cookies.
   if (
@@ -255,6 +272,7 @@ export async function createAuthorizationServer(
       secure: issuerUrl.protocol === 'https:',
     },
     pendingLifetime: Math.max(PENDING_LIFETIME_SECONDS, lifetimes.authorizationCode),
+    userRetention,
   };
   await saveStaticClients(ctx, options.clients ?? []);
 

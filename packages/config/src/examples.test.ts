@@ -29,6 +29,7 @@ describe('examples/', () => {
         clientId: 'gateway',
         scopes: ['openid', 'profile', 'email', 'offline_access'],
         optional: false,
+        timeout: 10,
       },
     ]);
     expect(config.routes).toEqual([
@@ -116,18 +117,23 @@ describe('examples/', () => {
       const storage = config.storage as RedisStorageConfig;
       expect(storage.keyPrefix).toBe('gateway:');
       expect(storage.url?.reveal()).toBe(SECRET_VALUES.redisUrl);
+      // Production encrypts at rest: upstream refresh tokens are never in Redis in clear.
       expect(storage.encryptionKey?.reveal()).toBe(
         Buffer.from(SECRET_VALUES.encryptionKeyHex, 'hex').toString('base64'),
       );
+      expect(storage.previousEncryptionKeys).toEqual([]);
+      expect(config.users).toEqual({ retention: 90 * 86_400 });
+      expect(config.refresh).toEqual({ lockLifetime: 3, wait: 5 });
       expect(
         config.upstreams.map((upstream) => [
           upstream.name,
           upstream.optional,
           upstream.clientSecret?.reveal(),
+          upstream.timeout,
         ]),
       ).toEqual([
-        ['corp', false, SECRET_VALUES.corp],
-        ['github', true, SECRET_VALUES.github],
+        ['corp', false, SECRET_VALUES.corp, 10],
+        ['github', true, SECRET_VALUES.github, 15],
       ]);
       expect(config.clients[0]!.clientSecret?.reveal()).toBe(SECRET_VALUES.portal);
       expect(config.routes.map((route) => route.resource)).toEqual([

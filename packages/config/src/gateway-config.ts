@@ -31,6 +31,8 @@ export interface RedisStorageConfig {
   keyPrefix: string;
   /** 32-byte key (base64 or hex in the source; normalized to standard base64 here) for AES-256-GCM encryption at rest. */
   encryptionKey?: Secret;
+  /** Former keys (normalized like `encryptionKey`), still accepted for reading; empty without rotation. */
+  previousEncryptionKeys: Secret[];
   sentinel?: { name: string; sentinels: Array<{ host: string; port: number }>; password?: Secret };
   cluster?: { nodes: Array<{ host: string; port: number }>; password?: Secret };
 }
@@ -58,6 +60,8 @@ interface UpstreamBase {
   scopes: string[];
   /** When true, a failing leg is skipped (never true for the first upstream). */
   optional: boolean;
+  /** How long the gateway waits for this IdP, in seconds (each leg call; a request waiting for a refresh). */
+  timeout: number;
 }
 
 /** An OpenID Connect upstream, configured by discovery at `issuer`. */
@@ -147,6 +151,20 @@ export interface ServerConfig {
   trustProxy: false | number | string[];
 }
 
+/** Users and their provider identities; durations in seconds. */
+export interface UsersConfig {
+  /** How long a user is kept after its last grant ended. */
+  retention: number;
+}
+
+/** Refresh on read across replicas; durations in seconds. */
+export interface RefreshConfig {
+  /** Lifetime of the cross-replica refresh lock, renewed while the refresh runs. */
+  lockLifetime: number;
+  /** How long a request waits for another replica's refresh before answering 503. */
+  wait: number;
+}
+
 /** The normalized, fully typed gateway configuration (docs/architecture.md#configuration): durations in seconds, defaults applied, secrets resolved. */
 export interface GatewayConfig {
   issuer: string;
@@ -158,6 +176,8 @@ export interface GatewayConfig {
   registration: RegistrationConfig;
   proxy: ProxyConfig;
   server: ServerConfig;
+  users: UsersConfig;
+  refresh: RefreshConfig;
   clients: StaticClientConfig[];
   /** The chain visits them in this order; at least one. */
   upstreams: UpstreamConfig[];

@@ -41,6 +41,8 @@ describe('JSON Schema (generated from the zod definition)', () => {
       'registration',
       'proxy',
       'server',
+      'users',
+      'refresh',
       'signing_keys',
       'clients',
       'upstreams',

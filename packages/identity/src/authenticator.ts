@@ -40,12 +40,16 @@ export interface AuthenticatorOptions {
   /** Verified tokens kept in memory (default 10 000; 0 disables the cache). */
   verifiedTokenCacheSize?: number;
   /**
-   * Lifetime of the cross-process refresh lock (default 30 000 ms). Keep it above the upstream
-   * client's timeout plus two storage operations: a refresh that outlives its lock is repeated
-   * by another instance with the same refresh token.
+   * Lifetime of the cross-process refresh lock (default 3 000 ms). The holder renews it every third
+   * of its lifetime while the refresh runs (`LockStore.extendLock`), so it may be shorter than the
+   * refresh: a process that dies holding it blocks that token for at most this long.
    */
   refreshLockTtlMs?: number;
-  /** How long a request waits for another process's refresh (default 10 000 ms). */
+  /**
+   * How long a request waits for another process's refresh (default 5 000 ms); then the provider
+   * is `unavailable` (upstreamswap answers 503 with `Retry-After`). At least `refreshLockTtlMs`
+   * lets a waiter take over the lock of a process that died.
+   */
   refreshWaitTimeoutMs?: number;
   /** Minimum time between two JWKS fetches when `jwks` is a URL (default 30 s). */
   jwksCooldownSeconds?: number;

@@ -69,6 +69,17 @@ describe('refresh on read against real mock IdPs', () => {
     });
   }
 
+  /** An entry whose access token expired a second ago, with a (fake) refresh token. */
+  const expiredEntry = (): UpstreamTokens => ({
+    accessToken: 'old-access',
+    tokenType: 'Bearer',
+    refreshToken: 'old-refresh',
+    expiresAt: Date.now() - 1_000,
+    userId: 'user-1',
+    upstreamSubject: 'alice',
+    clientId: 'client-1',
+  });
+
   /** Logs in at the IdP for real and stores the tokens with the given expiry. */
   async function seed(upstream: MockUpstream, provider: string, expiresAt: number): Promise<UpstreamTokens> {
     const tokens = { ...(await upstream.login()), expiresAt };
@@ -290,12 +301,12 @@ describe('refresh on read against real mock IdPs', () => {
     expect(corp.refreshCount()).toBe(0);
   });
 
-  it('a refresh as slow as the upstream timeout (10 s) is not repeated by another gateway: the default lock outlives it', async () => {
-    // Regression: the default refreshLockTtlMs (10 s) equalled the upstream client's default
-    // timeout, so a slow but successful refresh outlived its lock and a second gateway refreshed
-    // the same refresh token again (reuse at an IdP that rotates: the whole grant revoked).
-    let clock = Date.now();
-    const shared = createMemoryStorage({ now: () => clock });
+  it('a refresh slower than the lock lifetime is not repeated by another gateway: the holder renews its lock', async () => {
+    // Regression: a slow but successful refresh outlived its lock and a second gateway refreshed
+    // the same refresh token again (reuse at an IdP that rotates: the whole grant revoked). The
+    // lock was then made as long as the refresh may take (30 s), so a gateway that died holding it
+    // blocked that token for 30 s; now it is short and renewed while the refresh runs.
+    const shared = createMemoryStorage();
     try {
       let calls = 0;
       let finish!: () => void;
@@ -303,24 +314,24 @@ describe('refresh on read against real mock IdPs', () => {
         refresh: async () => {
           calls++;
           if (calls === 1) await new Promise<void>((resolve) => (finish = resolve));
-          return { accessToken: `new-access-${calls}`, tokenType: 'Bearer', expiresAt: clock + 600_000 };
+          return { accessToken: `new-access-${calls}`, tokenType: 'Bearer', expiresAt: Date.now() + 600_000 };
         },
       };
       await shared.storeUpstreamTokens(sessionId, 'corp', {
         accessToken: 'old-access',
         tokenType: 'Bearer',
         refreshToken: 'old-refresh',
-        expiresAt: clock - 1_000,
-        sessionExpiresAt: clock + 86_400_000,
+        expiresAt: Date.now() - 1_000,
+        sessionExpiresAt: Date.now() + 86_400_000,
         userId: 'user-1',
         upstreamSubject: 'alice',
         clientId: 'client-1',
       });
       const gateway = () =>
-        authenticator({ storage: shared, upstreamClients: { corp: slowRefresh }, now: () => clock });
+        authenticator({ storage: shared, upstreamClients: { corp: slowRefresh }, refreshLockTtlMs: 300 });
       const first = authenticate(gateway(), ['corp']);
       await vi.waitFor(() => expect(calls).toBe(1));
-      clock += 10_500; // the IdP answers just under the upstream timeout, after a slow storage read
+      await new Promise((resolve) => setTimeout(resolve, 700)); // more than two lock lifetimes
       const second = authenticate(gateway(), ['corp']);
       await new Promise((resolve) => setTimeout(resolve, 100));
       finish();
@@ -331,6 +342,59 @@ describe('refresh on read against real mock IdPs', () => {
     } finally {
       await shared.close();
     }
+  });
+
+  it('a request waits for a refresh at most the upstream timeout; the late answer is stored, not lost', async () => {
+    // Regression: a refresh abandoned at the timeout that the IdP completed later had rotated the
+    // refresh token away, and the next refresh logged the user out of that provider.
+    let calls = 0;
+    const late = {
+      timeoutMs: 200,
+      refresh: async () => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        return {
+          accessToken: 'late-access',
+          tokenType: 'Bearer',
+          refreshToken: 'rotated',
+          expiresAt: Date.now() + 600_000,
+        };
+      },
+    };
+    await storage.storeUpstreamTokens(sessionId, 'corp', expiredEntry());
+    const gateway = authenticator({ upstreamClients: { corp: late } });
+    const waited = await authenticate(gateway, ['corp']);
+    expect(waited.upstreams['corp']).toMatchObject({ status: 'unavailable' });
+    expect(waited.upstreamTokens['corp']).toBeUndefined();
+    await vi.waitFor(async () =>
+      expect((await storage.getUpstreamTokens(sessionId, 'corp'))?.refreshToken).toBe('rotated'),
+    );
+    const after = await authenticate(gateway, ['corp']);
+    expect(after.upstreamTokens['corp']).toBe('late-access');
+    expect(calls).toBe(1);
+  });
+
+  it('drops a refresh answer when its lock was lost meanwhile (another gateway may be refreshing)', async () => {
+    const lossy: Storage = { ...storage, extendLock: async () => false };
+    let calls = 0;
+    const client = {
+      refresh: async () => {
+        calls++;
+        return { accessToken: 'unsafe-access', tokenType: 'Bearer', expiresAt: Date.now() + 600_000 };
+      },
+    };
+    const stored = expiredEntry();
+    await storage.storeUpstreamTokens(sessionId, 'corp', stored);
+    const identity = await authenticate(
+      authenticator({ storage: lossy, upstreamClients: { corp: client } }),
+      ['corp'],
+    );
+    expect(calls).toBe(1);
+    expect(identity.upstreams['corp']).toMatchObject({
+      status: 'unavailable',
+      reason: 'the refresh lock was lost',
+    });
+    expect(await storage.getUpstreamTokens(sessionId, 'corp')).toEqual(stored);
   });
 
   it('a revocation during a refresh wins: the refreshed tokens are not stored back (no resurrection)', async () => {

@@ -23,9 +23,16 @@ export function createUpstreamClient(
 ): UpstreamClient {
   validateOptions(options, runtime);
   const timeoutMs = runtime.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+  const refreshTimeoutMs = runtime.refreshTimeoutMs ?? timeoutMs;
+  const fetch = createBoundedFetch(options.name, runtime.fetch, timeoutMs);
   const context: ClientContext = {
-    fetch: createBoundedFetch(options.name, runtime.fetch, timeoutMs),
+    fetch,
     timeoutMs,
+    refreshFetch:
+      refreshTimeoutMs === timeoutMs
+        ? fetch
+        : createBoundedFetch(options.name, runtime.fetch, refreshTimeoutMs),
+    refreshTimeoutMs,
     logger: runtime.logger ?? silentLogger,
     now: runtime.now ?? Date.now,
     allowInsecureHttp: runtime.allowInsecureHttp === true,

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { failureCollector } from './test-support/failure-collector.js';
 import { startHttpServer } from './test-support/http-server.js';
+import { expectRefreshDeadline } from './test-support/refresh-deadline.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { OAuth2UpstreamClientOptions, UpstreamRuntime } from './upstream-client-options.js';
 
@@ -145,6 +146,10 @@ describe('oauth2 upstream: re-authentication', () => {
 });
 
 describe('oauth2 upstream: refresh', () => {
+  it('a refresh may take up to refreshTimeoutMs, longer than timeoutMs, which the client states', async () => {
+    await expectRefreshDeadline(idp, client, login, upstreamFailure);
+  });
+
   it('returns the rotated refresh token; the spent one is refused (200-with-error) as permanent', async () => {
     const upstream = client();
     const { tokens } = await login(upstream);

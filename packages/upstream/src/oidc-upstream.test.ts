@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from './create-upstream-client.js';
 import { failureCollector } from './test-support/failure-collector.js';
 import { startHttpServer } from './test-support/http-server.js';
+import { expectRefreshDeadline } from './test-support/refresh-deadline.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamRuntime } from './upstream-client-options.js';
 
@@ -168,6 +169,18 @@ describe('oidc upstream: re-authentication (OIDC Core §3.1.2.1)', () => {
 });
 
 describe('oidc upstream: refresh', () => {
+  it('a refresh may take up to refreshTimeoutMs, longer than timeoutMs, which the client states', async () => {
+    await expectRefreshDeadline(
+      idp,
+      client,
+      async (upstream) => {
+        const leg = newLeg();
+        return upstream.completeAuthorization(await authorizeLeg(upstream, leg), leg);
+      },
+      upstreamFailure,
+    );
+  });
+
   it('returns the rotated refresh token, and the spent one is then refused as permanent', async () => {
     const upstream = client();
     const leg = newLeg();

@@ -50,8 +50,14 @@ export type UpstreamClientOptions = OidcUpstreamClientOptions | OAuth2UpstreamCl
 export interface UpstreamRuntime {
   /** The HTTP client for every call to the IdP; default: undici's `request` (a keep-alive pool). */
   fetch?: typeof fetch;
-  /** Bound on every upstream HTTP call, body included. Default 10 000 ms. */
+  /** Bound on every upstream HTTP call, body included; also the client's `timeoutMs`. Default 10 000 ms. */
   timeoutMs?: number;
+  /**
+   * Bound on the HTTP call of a refresh (`refresh`), at least `timeoutMs`; default `timeoutMs`. A
+   * caller that stops waiting after `timeoutMs` (identity's refresh on read) still gets the answer
+   * of a refresh the IdP completes later, instead of losing a refresh token the IdP rotated.
+   */
+  refreshTimeoutMs?: number;
   logger?: Logger;
   /** Clock for `expiresAt` (epoch ms). ID-token time checks use the real clock, like the IdP does. */
   now?: () => number;

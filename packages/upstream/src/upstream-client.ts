@@ -51,6 +51,12 @@ export interface UpstreamAuthorization {
 export interface UpstreamClient {
   readonly name: string;
   readonly type: 'oidc' | 'oauth2';
+  /**
+   * How long a caller should wait for this upstream, in ms (its configured timeout): the chain bounds
+   * each leg's call by it, the refresh on read answers a waiting request after it. Absent: the
+   * caller's own default.
+   */
+  readonly timeoutMs?: number;
   /** The URL to send the browser to for this leg (with `prompt` and `max_age` when the leg has them). */
   authorizationUrl(leg: UpstreamLegParameters): Promise<URL>;
   /**

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { loadConfig } from '@auth/config';
 import type { Logger } from 'pino';
+import { configWarnings } from '../gateway/config-warnings.js';
 import { createGateway, type Gateway } from '../gateway/create-gateway.js';
 import { shutdownGracefully } from '../gateway/graceful-shutdown.js';
 import { createHttpServer } from '../gateway/http-server.js';
@@ -24,6 +25,7 @@ export async function serveCommand(
   options: { env: Record<string, string | undefined>; logger: Logger; port?: number; host?: string },
 ): Promise<RunningServer> {
   const config = await loadConfig(configPath, { env: options.env });
+  for (const warning of configWarnings(config)) options.logger.warn({ event: 'config.warning' }, warning);
   const gateway = await createGateway({ config, logger: options.logger });
   const issuer = new URL(config.issuer);
   const port = options.port ?? Number(issuer.port || (issuer.protocol === 'https:' ? 443 : 80));

@@ -46,6 +46,7 @@ export function chainOptionsFromConfig(
       minTtlSeconds: config.registration.metadataDocuments.minTtl,
       maxTtlSeconds: config.registration.metadataDocuments.maxTtl,
     },
+    userRetention: config.users.retention,
     storage: runtime.storage,
     ...(runtime.logger === undefined ? {} : { logger: runtime.logger }),
     ...(runtime.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: runtime.upstreamTimeoutMs }),

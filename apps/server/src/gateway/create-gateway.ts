@@ -2,7 +2,6 @@ import { createAuthorizationServer } from '@auth/chain';
 import type { GatewayConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
-import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '@auth/upstream';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -29,7 +28,7 @@ export interface CreateGatewayOptions {
   storage?: Storage;
   /** Warn when memory storage is used (true outside tests and the demo). */
   warnOnMemoryStorage?: boolean;
-  /** Timeout of every upstream IdP call, in ms. */
+  /** Timeout of every upstream IdP call, in ms, instead of each upstream's configured `timeout`. */
   upstreamTimeoutMs?: number;
 }
 
@@ -51,7 +50,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   // opens): the chain runs the legs with them and identity refreshes on read through the same ones,
   // so both use one discovery cache and one policy.
   const upstreamClients = createUpstreamClients(config.upstreams, {
-    timeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+    ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
     logger: chainLogger,
   });
   const clientsByName = Object.freeze(
@@ -95,6 +94,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       upstreamClients: clientsByName,
       providers: upstreamNames,
       refreshProviders: [route.upstream],
+      refreshLockTtlMs: config.refresh.lockLifetime * 1000,
+      refreshWaitTimeoutMs: config.refresh.wait * 1000,
       resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
       logger: logger.child({ component: 'identity', route: route.path }),
     });

@@ -45,6 +45,7 @@ describe('createStorageFromConfig', () => {
       url: new Secret(redis.url),
       keyPrefix: 'gw-test:',
       encryptionKey: new Secret(Buffer.alloc(32, 7).toString('base64')),
+      previousEncryptionKeys: [],
     };
     const owned = createStorageFromConfig(config, { logger, warnOnMemory: true });
     expect(owned.storage.kind).toBe('redis');
@@ -67,11 +68,49 @@ describe('createStorageFromConfig', () => {
     await expect(owned.storage.ping()).rejects.toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE' });
   });
 
+  it('key rotation from the config: a value written under the old key is read after the key changed', async () => {
+    const oldKey = new Secret(Buffer.alloc(32, 1).toString('base64'));
+    const newKey = new Secret(Buffer.alloc(32, 2).toString('base64'));
+    const base = { type: 'redis' as const, url: new Secret(redis.url), keyPrefix: 'gw-rotate:' };
+    const before = createStorageFromConfig(
+      { ...base, encryptionKey: oldKey, previousEncryptionKeys: [] },
+      { logger, warnOnMemory: false },
+    );
+    await before.storage.storeUpstreamTokens('session-r', 'corp', tokens);
+    await before.close();
+
+    // Without the old key among previous_encryption_keys the value cannot be read.
+    const forgot = createStorageFromConfig(
+      { ...base, encryptionKey: newKey, previousEncryptionKeys: [] },
+      { logger, warnOnMemory: false },
+    );
+    await expect(forgot.storage.getAllUpstreamTokens('session-r')).rejects.toMatchObject({
+      name: 'StorageDecryptionError',
+    });
+    await forgot.close();
+
+    const rotated = createStorageFromConfig(
+      { ...base, encryptionKey: newKey, previousEncryptionKeys: [oldKey] },
+      { logger, warnOnMemory: false },
+    );
+    expect(await rotated.storage.getAllUpstreamTokens('session-r')).toEqual({ corp: tokens });
+    // New writes use the new key: a store that knows only the new key reads them.
+    await rotated.storage.storeUpstreamTokens('session-r', 'github', tokens);
+    await rotated.close();
+    const onlyNew = createStorageFromConfig(
+      { ...base, encryptionKey: newKey, previousEncryptionKeys: [] },
+      { logger, warnOnMemory: false },
+    );
+    expect(await onlyNew.storage.getUpstreamTokens('session-r', 'github')).toEqual(tokens);
+    await onlyNew.close();
+  });
+
   it('redis cluster: nodes from the config, one session readable in one bulk read', async () => {
     const config: StorageConfig = {
       type: 'redis',
       keyPrefix: 'gw-cluster:',
       cluster: { nodes: cluster.nodes },
+      previousEncryptionKeys: [],
     };
     const owned = createStorageFromConfig(config, { logger, warnOnMemory: true });
     await owned.storage.storeUpstreamTokens('session-2', 'corp', tokens);

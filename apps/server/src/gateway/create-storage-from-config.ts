@@ -54,6 +54,8 @@ export function createStorageFromConfig(
     keyPrefix: config.keyPrefix,
     logger: options.logger,
     ...(config.encryptionKey ? { encryptionKey: decodeKey(config.encryptionKey.reveal()) } : {}),
+    // Rotation: records written under a former key are still read; every write uses the current one.
+    previousEncryptionKeys: config.previousEncryptionKeys.map((key) => decodeKey(key.reveal())),
   });
   return {
     storage,

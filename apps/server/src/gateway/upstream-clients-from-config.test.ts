@@ -33,6 +33,7 @@ const unusable = (): UpstreamConfig => ({
   clientSecret: new Secret('upstream-secret-value'),
   scopes: ['openid'],
   optional: false,
+  timeout: 10,
 });
 
 describe('createUpstreamClients', () => {
@@ -60,6 +61,20 @@ describe('createUpstreamClients', () => {
     expect(await prompt(login)).toBe('login');
   });
 
+  it('gives each client its upstream’s timeout, unless the caller fixes one for all', () => {
+    const source = config();
+    const configured = {
+      ...source,
+      upstreams: source.upstreams.map((upstream, index) => ({ ...upstream, timeout: index === 0 ? 2 : 30 })),
+    };
+    expect(createUpstreamClients(configured.upstreams).map((client) => client.timeoutMs)).toEqual([
+      2_000, 30_000,
+    ]);
+    expect(
+      createUpstreamClients(configured.upstreams, { timeoutMs: 1234 }).map((client) => client.timeoutMs),
+    ).toEqual([1234, 1234]);
+  });
+
   it('reports an unusable upstream at start, naming it but not its secret', () => {
     let error: unknown;
     try {
@@ -83,6 +98,7 @@ describe('createUpstreamClients', () => {
       scopes: [],
       optional: false,
       reauthenticationPrompt: 'select_account',
+      timeout: 10,
     };
     expect(() => createUpstreamClients([mixed])).toThrow(/github/);
     expect(createUpstreamClients([{ ...mixed, tokenEndpoint: 'https://github.example.com/t' }])).toHaveLength(

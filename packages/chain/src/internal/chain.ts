@@ -10,7 +10,7 @@ import { randomToken } from './crypto.js';
 import { legAuthenticationTime } from './reauthentication.js';
 import { redirectTo } from './redirect.js';
 import { resolveUser } from './resolve-user.js';
-import { chainSessionEnd } from './session-lifetime.js';
+import { chainSessionEnd, extendChain } from './session-lifetime.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Where a chain stands between two legs (docs/architecture.md#the-login-chain). */
@@ -54,9 +54,9 @@ function legParameters(
   } satisfies UpstreamLegParameters;
 }
 
-function timeoutError(ctx: ServerContext, provider: string): () => Error {
+function timeoutError(upstream: Upstream): () => Error {
   return () =>
-    new UpstreamError(provider, 'ERR_UPSTREAM_TIMEOUT', `no answer within ${ctx.upstreamTimeoutMs} ms`);
+    new UpstreamError(upstream.name, 'ERR_UPSTREAM_TIMEOUT', `no answer within ${upstream.timeoutMs} ms`);
 }
 
 /**
@@ -78,8 +78,8 @@ export async function continueChain(
     try {
       url = await withTimeout(
         upstream.client.authorizationUrl(leg),
-        ctx.upstreamTimeoutMs + 1000,
-        timeoutError(ctx, name),
+        upstream.timeoutMs + 1000,
+        timeoutError(upstream),
       );
     } catch (error) {
       if (upstream.optional) {
@@ -208,8 +208,8 @@ export async function completeLeg(
   try {
     result = await withTimeout(
       upstream.client.completeAuthorization(callbackUrl, leg),
-      ctx.upstreamTimeoutMs + 1000,
-      timeoutError(ctx, name),
+      upstream.timeoutMs + 1000,
+      timeoutError(upstream),
     );
     // An upstream that did not honour prompt=login or max_age fails like any other leg.
     authTime = legAuthenticationTime(state.request, {
@@ -229,15 +229,18 @@ export async function completeLeg(
     return;
   }
   try {
-    const userId = await resolveUser(ctx, state.userId, name, result.identity);
     const now = ctx.now();
+    const chainEnd = chainSessionEnd(ctx, now);
+    const userId = await resolveUser(ctx, state.userId, name, result.identity, chainEnd);
+    // Provisional until the code is redeemed: gone at the chain's deadline if it never completes.
     const tokens: UpstreamTokens = {
       accessToken: result.tokens.accessToken,
       tokenType: result.tokens.tokenType,
       userId,
       upstreamSubject: result.identity.subject,
       clientId: state.request.clientId,
-      sessionExpiresAt: chainSessionEnd(ctx, now),
+      sessionExpiresAt: chainEnd,
+      provisional: true,
       obtainedAt: now,
       ...(result.tokens.refreshToken === undefined ? {} : { refreshToken: result.tokens.refreshToken }),
       ...(result.tokens.idToken === undefined ? {} : { idToken: result.tokens.idToken }),
@@ -245,6 +248,7 @@ export async function completeLeg(
       ...(result.tokens.scope === undefined ? {} : { scope: result.tokens.scope }),
     };
     await ctx.storage.storeUpstreamTokens(state.sessionId, name, tokens);
+    if (state.userId !== undefined) await extendChain(ctx, state.sessionId, userId, now);
     ctx.logger.info(
       { event: 'chain.leg.done', provider: name, clientId: state.request.clientId },
       'upstream leg done',

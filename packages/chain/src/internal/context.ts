@@ -11,6 +11,8 @@ export interface Upstream {
   name: string;
   optional: boolean;
   client: UpstreamClient;
+  /** Bound on each call of a leg to this upstream (the client's own timeout, else the server's). */
+  timeoutMs: number;
 }
 
 /** Everything the route handlers share. */
@@ -37,6 +39,8 @@ export interface ServerContext {
   cookie: { path: string; secure: boolean };
   /** Lifetime of a pending chain step (consent page or one upstream leg), in seconds. */
   pendingLifetime: number;
+  /** How long a user is kept after its last grant ended, in seconds. */
+  userRetention: number;
 }
 
 /** An absolute URL of one of the server's endpoints. */

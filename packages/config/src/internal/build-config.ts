@@ -52,7 +52,9 @@ export function buildConfig(
     storage === undefined ||
     sections.registration === undefined ||
     sections.proxy === undefined ||
-    server === undefined
+    server === undefined ||
+    sections.users === undefined ||
+    sections.refresh === undefined
   ) {
     return undefined;
   }
@@ -91,6 +93,8 @@ export function buildConfig(
       shutdownGrace: server.shutdown_grace,
       trustProxy: server.trust_proxy,
     },
+    users: { retention: sections.users.retention },
+    refresh: { lockLifetime: sections.refresh.lock_lifetime, wait: sections.refresh.wait },
     clients,
     upstreams,
     routes,

@@ -25,6 +25,8 @@ export interface ParsedSections {
   registration: ParsedSection<'registration'> | undefined;
   proxy: ParsedSection<'proxy'> | undefined;
   server: ParsedSection<'server'> | undefined;
+  users: ParsedSection<'users'> | undefined;
+  refresh: ParsedSection<'refresh'> | undefined;
   signingKeys: Array<ParsedEntry<'signing_keys'> | undefined>;
   clients: Array<ParsedEntry<'clients'> | undefined>;
   upstreams: Array<ParsedEntry<'upstreams'> | undefined>;
@@ -72,6 +74,8 @@ export function parseSections(input: unknown, issues: IssueCollector): ParsedSec
     registration: parse(scalarSections.registration, raw['registration'], ['registration']),
     proxy: parse(scalarSections.proxy, raw['proxy'], ['proxy']),
     server: parse(scalarSections.server, raw['server'], ['server']),
+    users: parse(scalarSections.users, raw['users'], ['users']),
+    refresh: parse(scalarSections.refresh, raw['refresh'], ['refresh']),
     signingKeys: parseList('signing_keys'),
     clients: parseList('clients'),
     upstreams: parseList('upstreams'),

@@ -15,7 +15,7 @@ export interface AuthenticatorSettings {
   /** The providers an `Identity` carries; `undefined`: every provider the session holds. */
   providers: readonly string[] | undefined;
   /** Own entries only (a null-prototype copy): a provider may be named like `constructor`. */
-  clients: Readonly<Record<string, Pick<UpstreamClient, 'refresh'>>>;
+  clients: Readonly<Record<string, Pick<UpstreamClient, 'refresh' | 'timeoutMs'>>>;
   clockToleranceSeconds: number;
   skewMs: number;
   verifiedTokenCacheSize: number;
@@ -32,6 +32,7 @@ const STORAGE_METHODS = [
   'replaceUpstreamTokens',
   'deleteUpstreamTokensForProvider',
   'tryAcquireLock',
+  'extendLock',
   'releaseLock',
 ] as const;
 
@@ -45,7 +46,7 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 
 /** `LockStore.tryAcquireLock` takes a positive integer TTL: anything else would fail every refresh. */
 function lockTtl(value: number | undefined): number {
-  if (value === undefined) return 30_000;
+  if (value === undefined) return 3_000;
   if (!Number.isInteger(value) || value < 1) {
     throw new IdentityOptionsError('refreshLockTtlMs must be a positive integer');
   }
@@ -118,7 +119,7 @@ export function authenticatorSettings(options: AuthenticatorOptions): Authentica
       nonNegative('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000),
     ),
     refreshLockTtlMs: lockTtl(options.refreshLockTtlMs),
-    refreshWaitTimeoutMs: nonNegative('refreshWaitTimeoutMs', options.refreshWaitTimeoutMs, 10_000),
+    refreshWaitTimeoutMs: nonNegative('refreshWaitTimeoutMs', options.refreshWaitTimeoutMs, 5_000),
     logger,
     now,
   };

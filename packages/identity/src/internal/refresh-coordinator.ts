@@ -12,9 +12,11 @@ export type RefreshOutcome =
 
 export interface RefreshCoordinatorOptions {
   storage: UpstreamTokenStore & LockStore;
-  clients: Readonly<Record<string, Pick<UpstreamClient, 'refresh'>>>;
+  clients: Readonly<Record<string, Pick<UpstreamClient, 'refresh' | 'timeoutMs'>>>;
   skewMs: number;
+  /** Lifetime of the cross-process lock; renewed every third of it while the refresh runs. */
   lockTtlMs: number;
+  /** How long a request polls for the result of a refresh another process holds the lock for. */
   waitTimeoutMs: number;
   now: () => number;
   logger: Logger;
@@ -22,6 +24,8 @@ export interface RefreshCoordinatorOptions {
 
 const FIRST_POLL_MS = 10;
 const MAX_POLL_MS = 200;
+/** How long a request waits for its own refresh when the client states no `timeoutMs`. */
+const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
 
 /**
  * True when the access token is expired or expires within the refresh window: `skewMs`, or
@@ -82,8 +86,12 @@ function merge(previous: UpstreamTokens, set: UpstreamTokenSet, obtainedAt: numb
 
 /**
  * Refresh on read (docs/architecture.md#refresh-on-read): one refresh per `(session, provider)` in this process
- * (a map of in-flight promises) and across processes (a short storage lock). A process
- * that does not get the lock polls the store until the holder's result appears.
+ * (a map of in-flight refreshes) and across processes (a short storage lock, renewed while the
+ * refresh runs, so a process that dies holding it blocks the token for at most one lock lifetime).
+ * A process that does not get the lock polls the store until the holder's result appears, for at
+ * most `waitTimeoutMs`. A request waits for a refresh at most the provider's `timeoutMs`; the
+ * refresh itself goes on (its client bounds it by `refreshTimeoutMs`) and its answer is stored when
+ * it comes, if the lock is still this process's: the IdP may have rotated the refresh token.
  * Storage failures reject (the caller answers 503); upstream failures are outcomes.
  */
 export class RefreshCoordinator {
@@ -94,7 +102,10 @@ export class RefreshCoordinator {
     this.#options = options;
   }
 
-  /** Refreshes `seen` (the entry as this request read it) unless someone already did. */
+  /**
+   * Refreshes `seen` (the entry as this request read it) unless someone already did. Resolves
+   * within the provider's `timeoutMs` (then `unavailable` with `seen`), even when the refresh goes on.
+   */
   refresh(sessionId: string, provider: string, seen: UpstreamTokens): Promise<RefreshOutcome> {
     const key = JSON.stringify([sessionId, provider]);
     let pending = this.#inflight.get(key);
@@ -102,7 +113,12 @@ export class RefreshCoordinator {
       pending = this.#run(sessionId, provider, seen).finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
-    return pending;
+    const waitMs = this.#options.clients[provider]?.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+    return answerWithin(pending, waitMs, {
+      status: 'unavailable',
+      reason: `the upstream refresh did not answer within ${waitMs} ms; it goes on`,
+      tokens: seen,
+    });
   }
 
   /** Someone else refreshed (the token changed) or the stored token no longer needs it. */
@@ -122,9 +138,11 @@ export class RefreshCoordinator {
     for (;;) {
       const owner = await storage.tryAcquireLock(lockName, lockTtlMs);
       if (owner !== undefined) {
+        const lock = this.#keepLock(lockName, owner, provider);
         try {
-          return await this.#refreshHoldingLock(sessionId, provider, seen);
+          return await this.#refreshHoldingLock(sessionId, provider, seen, lock);
         } finally {
+          lock.stop();
           await storage.releaseLock(lockName, owner).catch((error: unknown) => {
             this.#options.logger.warn(
               { provider, err: error instanceof Error ? error.name : 'unknown' },
@@ -150,10 +168,33 @@ export class RefreshCoordinator {
     }
   }
 
+  /**
+   * Renews the lock every third of its lifetime until `stop()`; `stillOurs()` extends it once more
+   * and tells whether this process still holds it (compare-and-extend).
+   */
+  #keepLock(name: string, owner: string, provider: string): HeldLock {
+    const { storage, lockTtlMs, logger } = this.#options;
+    const renew = () => storage.extendLock(name, owner, lockTtlMs);
+    const timer = setInterval(
+      () => {
+        renew().then(
+          (held) => {
+            if (!held) logger.warn({ provider }, 'the refresh lock expired while the refresh ran');
+          },
+          () => {}, // storage down: the next renewal or the final check tells
+        );
+      },
+      Math.max(1, Math.floor(lockTtlMs / 3)),
+    );
+    timer.unref();
+    return { stop: () => clearInterval(timer), stillOurs: renew };
+  }
+
   async #refreshHoldingLock(
     sessionId: string,
     provider: string,
     seen: UpstreamTokens,
+    lock: HeldLock,
   ): Promise<RefreshOutcome> {
     const { storage, logger } = this.#options;
     // Re-read under the lock: another instance may have refreshed (and rotated the refresh token) already.
@@ -201,6 +242,15 @@ export class RefreshCoordinator {
       };
     }
     const next = merge(stored, set, requestedAt);
+    // The answer may come late (after the waiting requests gave up): it is stored only while this
+    // process still holds the lock, else another one may be refreshing with the old refresh token.
+    if (!(await lock.stillOurs())) {
+      logger.warn(
+        { provider, sessionId },
+        'the refresh lock was lost before the answer came; result dropped',
+      );
+      return { status: 'unavailable', reason: 'the refresh lock was lost', tokens: stored };
+    }
     // Only while the entry still exists: a revocation during the refresh wins (no resurrection).
     if (!(await storage.replaceUpstreamTokens(sessionId, provider, next))) {
       logger.warn({ provider, sessionId }, 'upstream tokens deleted during the refresh; result dropped');
@@ -209,4 +259,24 @@ export class RefreshCoordinator {
     logger.info({ provider, sessionId, expiresAt: next.expiresAt }, 'upstream token refreshed');
     return { status: 'ok', tokens: next };
   }
+}
+
+/** The lock a refresh holds while it runs. */
+interface HeldLock {
+  stop(): void;
+  stillOurs(): Promise<boolean>;
+}
+
+/** `pending`'s outcome, or `fallback` once `ms` have passed (`pending` goes on). */
+function answerWithin(
+  pending: Promise<RefreshOutcome>,
+  ms: number,
+  fallback: RefreshOutcome,
+): Promise<RefreshOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<RefreshOutcome>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+  });
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }

@@ -14,6 +14,7 @@ export function countCalls<T extends UpstreamTokenStore & LockStore>(
     'deleteUpstreamTokens',
     'deleteUpstreamTokensForProvider',
     'tryAcquireLock',
+    'extendLock',
     'releaseLock',
   ] as const;
   const storage = {} as Record<string, unknown>;

@@ -9,7 +9,7 @@ import {
 } from './records.js';
 import { grantIdOfRefreshToken, isGrantId, requireRefreshTokenOf } from './refresh-token.js';
 import { validateUpstreamTokens } from './upstream-tokens.js';
-import { requireId, requireSessionId, requireTime } from './validate.js';
+import { optionalTime, requireId, requireSessionId, requireTime } from './validate.js';
 
 const provider = (value: unknown): string => requireId(value, 'providerName');
 
@@ -87,9 +87,9 @@ export function withArgumentChecks(backend: Storage): Storage {
       if (!isGrantId(requireId(grantId, 'grantId'))) return;
       return backend.revokeGrant(grantId);
     },
-    async saveUser(user) {
+    async saveUser(user, expiresAt) {
       validateUser(user);
-      return backend.saveUser(user);
+      return backend.saveUser(user, optionalTime(expiresAt, 'expiresAt'));
     },
     async getUser(userId) {
       return backend.getUser(requireId(userId, 'userId'));
@@ -100,10 +100,29 @@ export function withArgumentChecks(backend: Storage): Storage {
         requireId(upstreamSubject, 'upstreamSubject'),
       );
     },
-    async linkProviderIdentity(providerName, upstreamSubject, userId) {
+    async linkProviderIdentity(providerName, upstreamSubject, userId, expiresAt) {
       provider(providerName);
       requireId(upstreamSubject, 'upstreamSubject');
-      return backend.linkProviderIdentity(providerName, upstreamSubject, requireId(userId, 'userId'));
+      requireId(userId, 'userId');
+      return backend.linkProviderIdentity(
+        providerName,
+        upstreamSubject,
+        userId,
+        optionalTime(expiresAt, 'expiresAt'),
+      );
+    },
+    async retainUser(userId, until, identities) {
+      requireId(userId, 'userId');
+      requireTime(until, 'until');
+      if (!Array.isArray(identities))
+        throw new InvalidStorageArgumentError('identities must be an array of provider identities');
+      for (const identity of identities) {
+        if (typeof identity !== 'object' || identity === null)
+          throw new InvalidStorageArgumentError('each identity must be { providerName, upstreamSubject }');
+        provider(identity.providerName);
+        requireId(identity.upstreamSubject, 'upstreamSubject');
+      }
+      return backend.retainUser(userId, until, identities);
     },
     async storeUpstreamTokens(sessionId, providerName, tokens) {
       requireSessionId(sessionId);
@@ -117,9 +136,17 @@ export function withArgumentChecks(backend: Storage): Storage {
       validateUpstreamTokens(tokens);
       return backend.replaceUpstreamTokens(sessionId, providerName, tokens);
     },
-    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt) {
+    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt, options) {
       requireSessionId(sessionId);
-      return backend.setUpstreamSessionExpiry(sessionId, requireTime(sessionExpiresAt, 'sessionExpiresAt'));
+      requireTime(sessionExpiresAt, 'sessionExpiresAt');
+      if (options !== undefined && (typeof options !== 'object' || options === null))
+        throw new InvalidStorageArgumentError('options must be an object');
+      const provisional = options?.provisional;
+      if (provisional !== undefined && typeof provisional !== 'boolean')
+        throw new InvalidStorageArgumentError('options.provisional must be a boolean');
+      return backend.setUpstreamSessionExpiry(sessionId, sessionExpiresAt, {
+        provisional: provisional === true,
+      });
     },
     async getUpstreamTokens(sessionId, providerName) {
       requireSessionId(sessionId);
@@ -147,6 +174,13 @@ export function withArgumentChecks(backend: Storage): Storage {
       if (!Number.isInteger(ttlMs) || ttlMs < 1)
         throw new InvalidStorageArgumentError('ttlMs must be a positive integer');
       return backend.tryAcquireLock(name, ttlMs);
+    },
+    async extendLock(name, ownerToken, ttlMs) {
+      requireId(name, 'name');
+      requireId(ownerToken, 'ownerToken');
+      if (!Number.isInteger(ttlMs) || ttlMs < 1)
+        throw new InvalidStorageArgumentError('ttlMs must be a positive integer');
+      return backend.extendLock(name, ownerToken, ttlMs);
     },
     async releaseLock(name, ownerToken) {
       requireId(name, 'name');

@@ -70,6 +70,17 @@ export class ExpiringMap<K, V> {
     }
   }
 
+  /**
+   * Makes a live entry expire at `until` unless it already expires later; an entry without expiry
+   * gets this one. Returns whether the entry was there. The entry counts as new for the size bound.
+   */
+  extend(key: K, until: number): boolean {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || this.get(key) === undefined) return false;
+    if (entry.expiresAt === undefined || entry.expiresAt < until) this.set(key, entry.value, until);
+    return true;
+  }
+
   delete(key: K): boolean {
     return this.#entries.delete(key);
   }

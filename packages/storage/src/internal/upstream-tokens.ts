@@ -18,11 +18,19 @@ export function validateUpstreamTokens(value: unknown): UpstreamTokens {
   }
   optionalTime(tokens['expiresAt'], 'tokens.expiresAt');
   optionalTime(tokens['sessionExpiresAt'], 'tokens.sessionExpiresAt');
+  if (tokens['provisional'] !== undefined && typeof tokens['provisional'] !== 'boolean') {
+    throw new InvalidStorageArgumentError('tokens.provisional must be a boolean');
+  }
+  if (tokens['provisional'] === true && tokens['sessionExpiresAt'] === undefined) {
+    // A provisional entry lives until its chain's deadline: without one it would never go.
+    throw new InvalidStorageArgumentError('tokens.provisional needs tokens.sessionExpiresAt');
+  }
   return tokens as unknown as UpstreamTokens;
 }
 
 /**
- * When an upstream entry may be evicted (docs/architecture.md#storage-rules): `max(expiresAt, sessionExpiresAt)`.
+ * When an upstream entry may be evicted (docs/architecture.md#storage-rules): `max(expiresAt, sessionExpiresAt)`,
+ * or exactly `sessionExpiresAt` for a provisional entry (its chain has not completed).
  * - An access token without `expiresAt` does not expire: it lives as long as its
  *   session (`sessionExpiresAt`), or forever when that is unknown too.
  * - An entry with a refresh token but no `sessionExpiresAt` is kept (the refresh
@@ -31,6 +39,7 @@ export function validateUpstreamTokens(value: unknown): UpstreamTokens {
  */
 export function upstreamEvictionTime(tokens: UpstreamTokens): number | undefined {
   const { expiresAt, sessionExpiresAt, refreshToken } = tokens;
+  if (tokens.provisional === true && sessionExpiresAt !== undefined) return sessionExpiresAt;
   if (sessionExpiresAt !== undefined) {
     return expiresAt === undefined ? sessionExpiresAt : Math.max(expiresAt, sessionExpiresAt);
   }

@@ -15,6 +15,13 @@ export interface UpstreamTokens {
    * refresh token is never evicted just because its access token expired.
    */
   sessionExpiresAt?: number;
+  /**
+   * True while the chain that stored the entry has not completed (docs/architecture.md#record-lifetimes):
+   * the entry then lives exactly until `sessionExpiresAt` (required with it), whatever its access
+   * token's expiry, so an abandoned or failed chain leaves nothing behind once its steps expire.
+   * `setUpstreamSessionExpiry` without `provisional` ends this state.
+   */
+  provisional?: boolean;
   scope?: string;
   /**
    * When the gateway obtained this access token (epoch ms), if known. Refresh on read uses it
@@ -47,12 +54,18 @@ export interface UpstreamTokenStore {
   /**
    * Sets the session end (`sessionExpiresAt`) of every provider's tokens of the session, atomically
    * (one Redis round trip, one cluster slot): each entry then lives until `max(expiresAt,
-   * sessionExpiresAt)`, and one already past that is deleted. Nothing else of an entry changes, so a
-   * concurrent refresh is never undone, and deleted tokens are never brought back. A concurrent
-   * reader sees every provider before or every provider after, never a mix. Resolves with how many
-   * entries remain (0 for an unknown session).
+   * sessionExpiresAt)` and is no longer provisional, and one already past that is deleted. With
+   * `{ provisional: true }` (a chain still running) every entry is provisional and lives exactly
+   * until `sessionExpiresAt`. Nothing else of an entry changes, so a concurrent refresh is never
+   * undone, and deleted tokens are never brought back. A concurrent reader sees every provider
+   * before or every provider after, never a mix. Resolves with how many entries remain (0 for an
+   * unknown session).
    */
-  setUpstreamSessionExpiry(sessionId: string, sessionExpiresAt: number): Promise<number>;
+  setUpstreamSessionExpiry(
+    sessionId: string,
+    sessionExpiresAt: number,
+    options?: { provisional?: boolean },
+  ): Promise<number>;
   /**
    * One provider's tokens, expired access tokens included; `undefined` when none. The value is
    * read-only: a backend may hand out its stored (frozen) record rather than a copy.

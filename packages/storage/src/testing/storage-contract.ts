@@ -26,6 +26,8 @@ export interface StorageContractOptions {
   concurrency?: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const invalid = (promise: Promise<unknown>) =>
   expect(promise).rejects.toBeInstanceOf(InvalidStorageArgumentError);
 
@@ -248,6 +250,66 @@ export function runStorageContract(
         const stored = await storage.getUpstreamTokens(sid, 'corp');
         expect(stored?.accessToken).toBe(refreshed.accessToken);
         expect(stored?.refreshToken).toBe(refreshed.refreshToken);
+      });
+
+      it('a provisional entry (chain not completed) lives until its session end, not its access token’s expiry', async () => {
+        // Regression: an abandoned or failed chain left the providers it completed for the IdP
+        // token's lifetime (~1 h), although the chain could not finish after a few minutes.
+        const storage = await fresh();
+        const sid = randomUUID();
+        const now = Date.now();
+        const provisional = upstreamTokensFixture({
+          expiresAt: now + 3_600_000,
+          sessionExpiresAt: now + 150,
+          provisional: true,
+        });
+        await storage.storeUpstreamTokens(sid, 'corp', provisional);
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toEqual(provisional);
+        await sleep(300);
+        expect(await storage.getUpstreamTokens(sid, 'corp')).toBeUndefined();
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
+        await invalid(
+          storage.storeUpstreamTokens(sid, 'corp', { ...upstreamTokensFixture(), provisional: true }),
+        );
+        await invalid(
+          storage.storeUpstreamTokens(sid, 'corp', {
+            ...upstreamTokensFixture({ sessionExpiresAt: now + 60_000 }),
+            provisional: 'yes' as never,
+          }),
+        );
+        expect(await storage.getAllUpstreamTokens(sid)).toEqual({});
+      });
+
+      it('setUpstreamSessionExpiry settles provisional entries, or keeps them provisional with { provisional: true }', async () => {
+        const storage = await fresh();
+        const [settled, running] = [randomUUID(), randomUUID()];
+        const now = Date.now();
+        const chainEnd = now + 60_000;
+        const leg = (overrides: Partial<UpstreamTokens> = {}) =>
+          upstreamTokensFixture({ sessionExpiresAt: chainEnd, provisional: true, ...overrides });
+        const corp = leg({ expiresAt: now + 3_600_000 });
+        await storage.storeUpstreamTokens(settled, 'corp', corp);
+        // The chain completed: the session's real end, and the access token's expiry counts again.
+        expect(await storage.setUpstreamSessionExpiry(settled, now + 150)).toBe(1);
+        const { provisional: _p, ...plain } = corp;
+        expect(await storage.getAllUpstreamTokens(settled)).toEqual({
+          corp: { ...plain, sessionExpiresAt: now + 150 },
+        });
+
+        const first = leg({ expiresAt: now + 3_600_000 });
+        const second = leg({ expiresAt: now + 3_600_000 });
+        await storage.storeUpstreamTokens(running, 'corp', first);
+        await storage.storeUpstreamTokens(running, 'github', second);
+        // A later leg moved the chain's deadline: every entry stays provisional, with the new end.
+        expect(await storage.setUpstreamSessionExpiry(running, now + 150, { provisional: true })).toBe(2);
+        expect(await storage.getAllUpstreamTokens(running)).toEqual({
+          corp: { ...first, sessionExpiresAt: now + 150 },
+          github: { ...second, sessionExpiresAt: now + 150 },
+        });
+        await sleep(300);
+        expect(await storage.getAllUpstreamTokens(running)).toEqual({});
+        expect(Object.keys(await storage.getAllUpstreamTokens(settled))).toEqual(['corp']);
+        await invalid(storage.setUpstreamSessionExpiry(running, now, { provisional: 'no' as never }));
       });
 
       it('returns {} for an unknown session', async () => {
@@ -722,6 +784,86 @@ export function runStorageContract(
         await invalid(storage.linkProviderIdentity('', subject, 'user-a'));
       });
 
+      it('a user and identities saved with an expiry are forgotten then; an existing link keeps its own', async () => {
+        // Regression: users and provider identities created by a first leg never expired, even
+        // when the chain never completed.
+        const storage = await fresh();
+        const now = Date.now();
+        const user = { id: randomUUID(), createdAt: now, updatedAt: now };
+        const kept = { id: randomUUID(), createdAt: now, updatedAt: now };
+        const [subject, keptSubject] = [randomUUID(), randomUUID()];
+        await storage.saveUser(user, now + 150);
+        await storage.saveUser(kept);
+        expect(await storage.linkProviderIdentity('corp', subject, user.id, now + 150)).toEqual({
+          status: 'linked',
+        });
+        expect(await storage.linkProviderIdentity('corp', keptSubject, kept.id)).toEqual({
+          status: 'linked',
+        });
+        // Linking again with a short expiry does not shorten an existing link.
+        expect(await storage.linkProviderIdentity('corp', keptSubject, kept.id, now + 150)).toEqual({
+          status: 'already-linked',
+        });
+        expect(await storage.getUser(user.id)).toEqual(user);
+        expect(await storage.getUserIdByProviderIdentity('corp', subject)).toBe(user.id);
+        await sleep(300);
+        expect(await storage.getUser(user.id)).toBeUndefined();
+        expect(await storage.getUserIdByProviderIdentity('corp', subject)).toBeUndefined();
+        expect(await storage.getUser(kept.id)).toEqual(kept);
+        expect(await storage.getUserIdByProviderIdentity('corp', keptSubject)).toBe(kept.id);
+        await invalid(storage.saveUser(user, Number.NaN));
+        await invalid(storage.linkProviderIdentity('corp', subject, user.id, 'soon' as never));
+      });
+
+      it('retainUser keeps the user and its own identities until a later time, never shortens, never revives', async () => {
+        const storage = await fresh();
+        const now = Date.now();
+        const user = { id: randomUUID(), createdAt: now, updatedAt: now };
+        const other = { id: randomUUID(), createdAt: now, updatedAt: now };
+        const [corp, github, foreign] = [randomUUID(), randomUUID(), randomUUID()];
+        await storage.saveUser(user, now + 150);
+        await storage.saveUser(other, now + 150);
+        await storage.linkProviderIdentity('corp', corp, user.id, now + 150);
+        await storage.linkProviderIdentity('github', github, user.id, now + 150);
+        await storage.linkProviderIdentity('corp', foreign, other.id, now + 150);
+        await storage.retainUser(user.id, now + 60_000, [
+          { providerName: 'corp', upstreamSubject: corp },
+          { providerName: 'github', upstreamSubject: github },
+          // Linked to another user: not kept by this user's retention.
+          { providerName: 'corp', upstreamSubject: foreign },
+        ]);
+        // Retaining for a shorter time does not shorten it.
+        await storage.retainUser(user.id, now + 100, [{ providerName: 'corp', upstreamSubject: corp }]);
+        await sleep(300);
+        expect(await storage.getUser(user.id)).toEqual(user);
+        expect(await storage.getUserIdByProviderIdentity('corp', corp)).toBe(user.id);
+        expect(await storage.getUserIdByProviderIdentity('github', github)).toBe(user.id);
+        expect(await storage.getUser(other.id)).toBeUndefined();
+        expect(await storage.getUserIdByProviderIdentity('corp', foreign)).toBeUndefined();
+        // Gone records stay gone.
+        await storage.retainUser(other.id, now + 60_000, [
+          { providerName: 'corp', upstreamSubject: foreign },
+        ]);
+        expect(await storage.getUser(other.id)).toBeUndefined();
+        expect(await storage.getUserIdByProviderIdentity('corp', foreign)).toBeUndefined();
+        await invalid(storage.retainUser('', now, []));
+        await invalid(storage.retainUser(user.id, now, [{ providerName: '', upstreamSubject: corp }]));
+      });
+
+      it('retainUser gives a user saved without expiry the retained end', async () => {
+        const storage = await fresh();
+        const now = Date.now();
+        const user = { id: randomUUID(), createdAt: now, updatedAt: now };
+        const subject = randomUUID();
+        await storage.saveUser(user);
+        await storage.linkProviderIdentity('corp', subject, user.id);
+        await storage.retainUser(user.id, now + 150, [{ providerName: 'corp', upstreamSubject: subject }]);
+        expect(await storage.getUser(user.id)).toEqual(user);
+        await sleep(300);
+        expect(await storage.getUser(user.id)).toBeUndefined();
+        expect(await storage.getUserIdByProviderIdentity('corp', subject)).toBeUndefined();
+      });
+
       it('link concurrently with exactly one winner', async () => {
         const storage = await fresh();
         const subject = randomUUID();
@@ -750,6 +892,31 @@ export function runStorageContract(
         expect(await storage.tryAcquireLock(name, 10_000)).toEqual(expect.any(String));
         await invalid(storage.tryAcquireLock('', 100));
         await invalid(storage.tryAcquireLock(name, 0));
+      });
+    });
+
+    describe('lock renewal', () => {
+      it('extendLock extends only for the current owner (compare-and-extend)', async () => {
+        const storage = await fresh();
+        const name = `refresh:${randomUUID()}`;
+        const owner = (await storage.tryAcquireLock(name, 150)) as string;
+        expect(owner).toEqual(expect.any(String));
+        expect(await storage.extendLock(name, 'not-the-owner', 10_000)).toBe(false);
+        expect(await storage.extendLock(name, owner, 10_000)).toBe(true);
+        await sleep(300);
+        // Extended: still held after its first lifetime.
+        expect(await storage.tryAcquireLock(name, 10_000)).toBeUndefined();
+        expect(await storage.extendLock(name, owner, 150)).toBe(true);
+        await sleep(300);
+        // Expired: the former owner cannot extend it back, a new owner takes it.
+        expect(await storage.extendLock(name, owner, 10_000)).toBe(false);
+        const next = (await storage.tryAcquireLock(name, 10_000)) as string;
+        expect(next).toEqual(expect.any(String));
+        expect(await storage.extendLock(name, owner, 10_000)).toBe(false);
+        await storage.releaseLock(name, next);
+        expect(await storage.extendLock(name, next, 10_000)).toBe(false);
+        await invalid(storage.extendLock(name, next, 0));
+        await invalid(storage.extendLock('', next, 100));
       });
     });
 

@@ -5,6 +5,9 @@ import type { BoundedFetch } from './bounded-fetch.js';
 export interface ClientContext {
   fetch: BoundedFetch;
   timeoutMs: number;
+  /** `fetch` bounded by the refresh deadline (`refreshTimeoutMs`), for refresh grants. */
+  refreshFetch: BoundedFetch;
+  refreshTimeoutMs: number;
   logger: Logger;
   now: () => number;
   allowInsecureHttp: boolean;

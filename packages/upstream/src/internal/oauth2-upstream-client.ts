@@ -26,12 +26,14 @@ export function createOAuth2UpstreamClient(
     clientId: options.clientId,
     clientSecret: options.clientSecret,
   };
+  const refreshTarget: TokenEndpointTarget = { ...target, fetch: context.refreshFetch };
   const commaSeparatedScope = true;
   const reauthenticationPrompt = options.reauthenticationPrompt ?? 'select_account';
 
   return {
     name: provider,
     type: 'oauth2',
+    timeoutMs: context.timeoutMs,
 
     async authorizationUrl(leg: UpstreamLegParameters): Promise<URL> {
       assertLeg(leg);
@@ -82,7 +84,7 @@ export function createOAuth2UpstreamClient(
     async refresh(refreshToken) {
       assertRefreshToken(refreshToken);
       try {
-        const body = await tokenEndpointRequest(target, {
+        const body = await tokenEndpointRequest(refreshTarget, {
           grant_type: 'refresh_token',
           refresh_token: refreshToken,
         });

@@ -23,6 +23,36 @@ export function createOidcUpstreamClient(
     ' ',
   );
   let pending: Promise<client.Configuration> | undefined;
+  let forRefresh: client.Configuration | undefined;
+  const clientAuthentication = () =>
+    options.clientSecret === undefined ? client.None() : client.ClientSecretBasic(options.clientSecret);
+  // openid-client verifies ID token signatures only when asked (OIDC Core §3.1.3.7); discovery
+  // recognizes allowInsecureRequests among these by identity.
+  const execute = [
+    client.enableNonRepudiationChecks,
+    ...(context.allowInsecureHttp ? [client.allowInsecureRequests] : []),
+  ];
+
+  /**
+   * The discovered configuration with the refresh deadline: a refresh may take longer than a
+   * caller waits (its late answer is kept), so its calls get their own bounded fetch.
+   */
+  function refreshConfiguration(config: client.Configuration): client.Configuration {
+    if (context.refreshFetch === context.fetch) return config;
+    if (forRefresh === undefined) {
+      const copy = new client.Configuration(
+        config.serverMetadata(),
+        options.clientId,
+        undefined,
+        clientAuthentication(),
+      );
+      copy[client.customFetch] = context.refreshFetch;
+      copy.timeout = Math.ceil(context.refreshTimeoutMs / 1000) + 1;
+      for (const apply of execute) apply(copy);
+      forRefresh = copy;
+    }
+    return forRefresh;
+  }
 
   /** Discovery on first use; a failure is not cached, so the next call retries. */
   function configuration(): Promise<client.Configuration> {
@@ -34,24 +64,13 @@ export function createOidcUpstreamClient(
   }
 
   async function discover(): Promise<client.Configuration> {
-    const execute = [
-      // openid-client verifies ID token signatures only when asked (OIDC Core §3.1.3.7).
-      client.enableNonRepudiationChecks,
-      ...(context.allowInsecureHttp ? [client.allowInsecureRequests] : []),
-    ];
     const config = await client
-      .discovery(
-        new URL(options.issuer),
-        options.clientId,
-        undefined,
-        options.clientSecret === undefined ? client.None() : client.ClientSecretBasic(options.clientSecret),
-        {
-          [client.customFetch]: context.fetch,
-          // Our own deadline (milliseconds) fires first; this one is only a backstop.
-          timeout: Math.ceil(context.timeoutMs / 1000) + 1,
-          execute,
-        },
-      )
+      .discovery(new URL(options.issuer), options.clientId, undefined, clientAuthentication(), {
+        [client.customFetch]: context.fetch,
+        // Our own deadline (milliseconds) fires first; this one is only a backstop.
+        timeout: Math.ceil(context.timeoutMs / 1000) + 1,
+        execute,
+      })
       .catch(async (error: unknown) => {
         throw await mapOpenidClientError(provider, 'discovery', error);
       });
@@ -91,6 +110,7 @@ export function createOidcUpstreamClient(
   return {
     name: provider,
     type: 'oidc',
+    timeoutMs: context.timeoutMs,
 
     async authorizationUrl(leg: UpstreamLegParameters): Promise<URL> {
       assertLeg(leg);
@@ -166,7 +186,7 @@ export function createOidcUpstreamClient(
     async refresh(refreshToken) {
       assertRefreshToken(refreshToken);
       try {
-        const config = await configuration();
+        const config = refreshConfiguration(await configuration());
         const response = await step('token endpoint', () => client.refreshTokenGrant(config, refreshToken));
         const tokens = toTokenSet({
           provider,

@@ -83,6 +83,13 @@ export function validateOptions(options: UpstreamClientOptions, runtime: Upstrea
       fail(at(`timeoutMs must be an integer between 1 and ${MAX_TIMEOUT_MS}`));
     }
   }
+  if (runtime.refreshTimeoutMs !== undefined) {
+    const t = runtime.refreshTimeoutMs;
+    if (typeof t !== 'number' || !Number.isInteger(t) || t <= 0 || t > MAX_TIMEOUT_MS) {
+      fail(at(`refreshTimeoutMs must be an integer between 1 and ${MAX_TIMEOUT_MS}`));
+    }
+    if (t < (runtime.timeoutMs ?? 0)) fail(at('refreshTimeoutMs must not be shorter than timeoutMs'));
+  }
   if (runtime.fetch !== undefined && typeof runtime.fetch !== 'function')
     fail(at('fetch must be a function'));
   if (runtime.now !== undefined && typeof runtime.now !== 'function') fail(at('now must be a function'));

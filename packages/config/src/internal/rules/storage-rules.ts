@@ -21,6 +21,16 @@ export function decodeEncryptionKey(text: string): Buffer | undefined {
   return bytes.length === 32 ? bytes : undefined;
 }
 
+/** The key in standard base64, or undefined after reporting a value that is no 32-byte key. */
+function normalizedKey(ctx: ValidationContext, secret: Secret, path: PathSegment[]): Secret | undefined {
+  const bytes = decodeEncryptionKey(secret.reveal());
+  if (bytes === undefined) {
+    ctx.issues.add(path, 'must hold a 32-byte key: 64 hex digits or 44 base64 characters');
+    return undefined;
+  }
+  return new Secret(bytes.toString('base64'));
+}
+
 function redisUrlProblem(value: string, inline: boolean): string | undefined {
   const url = tryUrl(value);
   if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
@@ -74,19 +84,34 @@ function checkRedis(ctx: ValidationContext, storage: RedisSection): RedisStorage
     }
   }
 
-  let encryptionKey: Secret | undefined;
   const keySecret = resolveSecret(ctx, storage, 'encryption_key', PATH);
-  if (keySecret !== undefined) {
-    const bytes = decodeEncryptionKey(keySecret.reveal());
-    if (bytes === undefined) {
-      const key = storage.encryption_key_env === undefined ? 'encryption_key_file' : 'encryption_key_env';
-      issues.add([...PATH, key], 'must hold a 32-byte key: 64 hex digits or 44 base64 characters');
-    } else {
-      encryptionKey = new Secret(bytes.toString('base64'));
+  const encryptionKey =
+    keySecret === undefined
+      ? undefined
+      : normalizedKey(ctx, keySecret, [
+          ...PATH,
+          storage.encryption_key_env === undefined ? 'encryption_key_file' : 'encryption_key_env',
+        ]);
+  const previousEncryptionKeys: Secret[] = [];
+  storage.previous_encryption_keys.forEach((entry, index) => {
+    const path: PathSegment[] = [...PATH, 'previous_encryption_keys', index];
+    const secret = resolveSecret(ctx, entry, 'key', path);
+    if (secret === undefined) {
+      if (entry.key_env === undefined && entry.key_file === undefined)
+        issues.add(path, 'give key_env or key_file');
+      return;
     }
+    const key = normalizedKey(ctx, secret, [...path, entry.key_env === undefined ? 'key_file' : 'key_env']);
+    if (key !== undefined) previousEncryptionKeys.push(key);
+  });
+  if (storage.previous_encryption_keys.length > 0 && keySecret === undefined) {
+    issues.add(
+      [...PATH, 'previous_encryption_keys'],
+      'needs the current key (encryption_key_env or encryption_key_file): former keys only decrypt',
+    );
   }
 
-  const result: RedisStorageConfig = { type: 'redis', keyPrefix: storage.key_prefix };
+  const result: RedisStorageConfig = { type: 'redis', keyPrefix: storage.key_prefix, previousEncryptionKeys };
   if (url !== undefined) result.url = url;
   if (encryptionKey !== undefined) result.encryptionKey = encryptionKey;
   if (storage.sentinel !== undefined) {

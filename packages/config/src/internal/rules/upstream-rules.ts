@@ -67,6 +67,7 @@ export function checkUpstreams(
       ...(clientSecret === undefined ? {} : { clientSecret }),
       scopes: entry.scopes,
       optional: entry.optional,
+      timeout: entry.timeout,
     };
     if (entry.type === 'oidc') {
       normalized.push({ type: 'oidc', ...base, issuer: entry.issuer });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { clientSchema } from './client-schema.js';
 import { issuerSchema } from './issuer-schema.js';
+import { refreshSchema, usersSchema } from './lifetime-schemas.js';
 import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
 import { registrationSchema } from './registration-schema.js';
@@ -44,6 +45,8 @@ export const scalarSections = {
   registration: registrationSchema,
   proxy: proxySchema,
   server: serverSchema,
+  users: usersSchema,
+  refresh: refreshSchema,
 } as const;
 
 /** The whole configuration file, as written (snake_case). The single source of truth for the JSON Schema. */
@@ -56,6 +59,8 @@ export const gatewayConfigSchema = strictObject({
   registration: scalarSections.registration,
   proxy: scalarSections.proxy,
   server: scalarSections.server,
+  users: scalarSections.users,
+  refresh: scalarSections.refresh,
   clients: listSections.clients,
   upstreams: listSections.upstreams,
   routes: listSections.routes,

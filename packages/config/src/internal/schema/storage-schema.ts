@@ -27,6 +27,17 @@ export const redisStorageSchema = strictObject({
     .default('auth:')
     .meta({ description: 'Prefix of every Redis key.' }),
   ...secretSource('encryption_key', 'the 32-byte encryption key (64 hex digits or base64)'),
+  previous_encryption_keys: z
+    .array(
+      strictObject(secretSource('key', 'a former 32-byte encryption key (64 hex digits or base64)')).meta({
+        description: 'One former key: key_env or key_file.',
+      }),
+    )
+    .default([])
+    .meta({
+      description:
+        'Former encryption keys, still accepted for reading (key rotation); every write uses encryption_key. Needs encryption_key_env or encryption_key_file.',
+    }),
   sentinel: strictObject({
     name: nonEmptyString.meta({ description: 'Name of the monitored master.' }),
     sentinels: z.array(hostPort).min(1, { error: 'must list at least one sentinel' }),

@@ -1,6 +1,13 @@
 import { secureUrlProblem } from '@auth/protocol';
 import * as z from 'zod';
-import { checkedString, nonEmptyString, scopeToken, secretSource, upstreamName } from './primitives.js';
+import {
+  checkedString,
+  duration,
+  nonEmptyString,
+  scopeToken,
+  secretSource,
+  upstreamName,
+} from './primitives.js';
 import { strictObject } from './strict-object.js';
 
 function upstreamUrl(description: string) {
@@ -18,6 +25,12 @@ const common = {
   ...secretSource(
     'client_secret',
     'the gateway\u2019s client secret at this IdP (absent: a public client, PKCE only)',
+  ),
+  timeout: duration(
+    '1s',
+    '2m',
+    '10s',
+    'How long the gateway waits for this IdP (1s to 2m): each call of a login leg, and a request waiting for a token refresh (which then answers 503; a refresh answered later is still kept).',
   ),
   optional: z.boolean().default(false).meta({
     description:

@@ -13,6 +13,12 @@ export function createMemoryLockStore(ctx: MemoryContext): LockStore {
       return owner;
     },
 
+    async extendLock(name, ownerToken, ttlMs) {
+      if (locks.get(name) !== ownerToken) return false;
+      locks.set(name, ownerToken, ctx.now() + ttlMs);
+      return true;
+    },
+
     async releaseLock(name, ownerToken) {
       if (locks.get(name) === ownerToken) locks.delete(name);
     },

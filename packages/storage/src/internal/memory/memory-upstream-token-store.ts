@@ -51,15 +51,20 @@ export function createMemoryUpstreamTokenStore(ctx: MemoryContext): UpstreamToke
       return true;
     },
 
-    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt) {
+    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt, options = {}) {
       ctx.beforeWrite();
       let remaining = 0;
       for (const providerName of [...(sessionIndex.get(sessionId) ?? [])]) {
         const key = upstreamKey(sessionId, providerName);
         const entry = upstream.get(key);
         if (entry === undefined) continue;
+        const { provisional: _provisional, ...settled } = entry.tokens;
         // A new frozen record: one handed out earlier is never changed under its reader.
-        const tokens = Object.freeze({ ...entry.tokens, sessionExpiresAt });
+        const tokens: Readonly<UpstreamTokens> = Object.freeze(
+          options.provisional === true
+            ? { ...settled, sessionExpiresAt, provisional: true }
+            : { ...settled, sessionExpiresAt },
+        );
         const evictAt = upstreamEvictionTime(tokens) as number;
         if (evictAt <= ctx.now()) {
           upstream.delete(key);

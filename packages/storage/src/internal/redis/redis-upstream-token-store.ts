@@ -86,9 +86,10 @@ return 1`,
 
 /**
  * KEYS: session index. ARGV: token key prefix, the new session end (epoch ms, decimal), now (epoch
- * ms). Sets the session end in the envelope of every entry (`upstream-envelope.ts`) and its TTL to
- * `max(expiresAt, session end)`, deleting an entry already past it; the index is extended, never
- * shortened. Returns how many entries remain.
+ * ms), '1' to leave every entry provisional (else ''). Sets the session end in the envelope of every
+ * entry (`upstream-envelope.ts`) and its TTL to `max(expiresAt, session end)` (a settled entry, tag
+ * `t1`) or to the session end (a provisional one, tag `p1`), deleting an entry already past it; the
+ * index is extended, never shortened. Returns how many entries remain.
  */
 const SET_SESSION_EXPIRY: RedisScript = {
   name: 'authStorageSetUpstreamSessionExpiry',
@@ -96,22 +97,24 @@ const SET_SESSION_EXPIRY: RedisScript = {
   lua: `
 local finish = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
+local provisional = ARGV[4] == '1'
+local tag = provisional and 'p1:' or 't1:'
 local remaining = 0
 local longest = 0
 for _, p in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local key = ARGV[1] .. p
   local v = redis.call('GET', key)
   local e, at
-  if v then e, at = string.match(v, '^t1:([^:]*):[^:]*:()') end
+  if v then e, at = string.match(v, '^[tp]1:([^:]*):[^:]*:()') end
   if at then
     local evict = finish
-    if e ~= '' then evict = math.max(tonumber(e), finish) end
+    if e ~= '' and not provisional then evict = math.max(tonumber(e), finish) end
     local ttl = math.ceil(evict - now)
     if ttl <= 0 then
       redis.call('DEL', key)
       redis.call('SREM', KEYS[1], p)
     else
-      redis.call('SET', key, 't1:' .. e .. ':' .. ARGV[2] .. ':' .. string.sub(v, at), 'PX', ttl)
+      redis.call('SET', key, tag .. e .. ':' .. ARGV[2] .. ':' .. string.sub(v, at), 'PX', ttl)
       remaining = remaining + 1
       if ttl > longest then longest = ttl end
     end
@@ -160,13 +163,14 @@ export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenS
       return Number(reply) !== -1;
     },
 
-    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt) {
+    async setUpstreamSessionExpiry(sessionId, sessionExpiresAt, options = {}) {
       const reply = await ctx.script(
         SET_SESSION_EXPIRY,
         keys.upstreamIndex(sessionId),
         keys.upstreamPrefix(sessionId),
         String(sessionExpiresAt),
         ctx.now(),
+        options.provisional === true ? '1' : '',
       );
       return Number(reply);
     },
