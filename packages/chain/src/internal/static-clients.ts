@@ -1,6 +1,6 @@
 import type { StaticClient } from '../authorization-server-options.js';
 import { ChainOptionsError } from '../chain-options-error.js';
-import { displayTextProblem } from './client-metadata.js';
+import { displayTextProblem } from './display-metadata.js';
 import type { ServerContext } from './context.js';
 import { redirectUriProblem } from './redirect-uri.js';
 

@@ -6,6 +6,7 @@ import { consentSubject, csrfCookieName, rememberClient } from '../consent-cooki
 import type { ServerContext } from '../context.js';
 import { clearCookie, readCookie } from '../cookies.js';
 import { safeEqual } from '../crypto.js';
+import { findClient } from '../find-client.js';
 import { sendErrorPage } from '../html.js';
 import { formParams } from '../params.js';
 import { redirectTo } from '../redirect.js';
@@ -59,11 +60,13 @@ export function consentHandler(ctx: ServerContext) {
       return;
     }
     const { request } = pending;
-    const client = await ctx.storage.getClient(request.clientId);
-    if (client === undefined) {
-      sendErrorPage(res, 400, 'invalid_client', 'The application is not registered.');
+    // The client decides where an answer may go and how its approval is remembered.
+    const lookup = await findClient(ctx, request.clientId);
+    if (!lookup.found) {
+      sendErrorPage(res, 400, 'invalid_client', lookup.problem);
       return;
     }
+    const { client } = lookup;
     if (decision !== 'allow') {
       ctx.logger.info({ event: 'consent.denied', clientId: request.clientId }, 'consent denied');
       // RFC 6749 §4.1.2.1 sends access_denied to the client; RFC 9700 §4.11.2 allows that
