@@ -92,6 +92,15 @@ describe('createAuthorizationServer options', () => {
     await as.close();
   });
 
+  it('refuses a static client name with a bidirectional override, as registration does', async () => {
+    const client = { clientId: 'demo', redirectUris: ['http://127.0.0.1:8090/callback'] };
+    await expect(
+      createAuthorizationServer(options({ clients: [{ ...client, clientName: 'Demo\u202egro.elpmaxe' }] })),
+    ).rejects.toMatchObject({ name: 'ChainOptionsError', code: 'ERR_CHAIN_INVALID_OPTION' });
+    const as = await createAuthorizationServer(options({ clients: [{ ...client, clientName: 'Démo' }] }));
+    await as.close();
+  });
+
   it('saves static clients at start with the secret hashed, and publishes the ephemeral key', async () => {
     const storage = createMemoryStorage();
     const as = await createAuthorizationServer(

@@ -1,4 +1,4 @@
-import { Browser, browse, CLIENT_REDIRECT, CookieJar, runChain } from '@auth/test-kit';
+import { Browser, browse, CLIENT_REDIRECT, CookieJar, parseForms, runChain } from '@auth/test-kit';
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredClient } from './test-support/flow.js';
@@ -58,6 +58,21 @@ describe('/oauth/authorize rules', () => {
   const get = (url: URL | string, cookie?: string) =>
     fetch(url, { redirect: 'manual', headers: cookie === undefined ? {} : { cookie } });
   const idpRequests = () => Object.values(h.idps).reduce((n, idp) => n + idp.requests().length, 0);
+  /** The cookie header of a browser that approved web-app (https, not trusted) on the consent page. */
+  const webAppApproval = async (): Promise<string> => {
+    const browser = new Browser();
+    const landing = await browser.navigate('GET', authorizeUrl({ client_id: 'web-app', redirect_uri: WEB }));
+    if (!('html' in landing)) throw new Error('no consent page');
+    const form = parseForms(landing).find((f) => 'csrf_token' in f.fields)!;
+    await browser.submit(form, { decision: 'allow' }, (url) => url.origin !== new URL(h.issuer).origin);
+    return browser.jar.header(h.issuer)!;
+  };
+  /** RFC 9700 §4.11.2: an unconsented https client learns of the error on a page, not by redirect. */
+  const expectErrorPage = async (response: Response, error: string) => {
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain(`<code>${error}</code>`);
+  };
 
   describe('rule 1: unknown client or unregistered redirect URI → an error page, never a redirect', () => {
     const pages: Array<[string, Record<string, string | string[] | undefined>]> = [
@@ -138,9 +153,14 @@ describe('/oauth/authorize rules', () => {
     }
 
     it('refuses a scope the client may not request', async () => {
-      const response = await get(
-        authorizeUrl({ client_id: 'web-app', redirect_uri: WEB, scope: 'openid email', state: 's' }),
-      );
+      const url = authorizeUrl({
+        client_id: 'web-app',
+        redirect_uri: WEB,
+        scope: 'openid email',
+        state: 's',
+      });
+      await expectErrorPage(await get(url), 'invalid_scope');
+      const response = await get(url, await webAppApproval());
       const location = new URL(response.headers.get('location')!);
       expect(location.searchParams.get('error')).toBe('invalid_scope');
       expect(location.searchParams.get('state')).toBe('s');
@@ -193,8 +213,11 @@ describe('/oauth/authorize rules', () => {
     ];
     for (const [label, params, error] of cases) {
       it(`${label} → ${error}, no consent, no upstream`, async () => {
+        const consentClient = params['client_id'] === 'web-app';
+        const cookie = consentClient ? await webAppApproval() : undefined;
+        if (consentClient) await expectErrorPage(await get(authorizeUrl(params)), error);
         const before = idpRequests();
-        const response = await get(authorizeUrl(params));
+        const response = await get(authorizeUrl(params), cookie);
         expect(response.status).toBe(302);
         const location = new URL(response.headers.get('location')!);
         expect(`${location.origin}${location.pathname}`).toBe(params['redirect_uri'] ?? LOOPBACK);
@@ -218,9 +241,10 @@ describe('/oauth/authorize rules', () => {
       params: Record<string, string | string[] | undefined>,
       error: string,
       redirect = LOOPBACK,
+      cookie?: string,
     ) => {
       const before = idpRequests();
-      const response = await get(authorizeUrl(params));
+      const response = await get(authorizeUrl(params), cookie);
       expect(response.status).toBe(302);
       const location = new URL(response.headers.get('location')!);
       expect(`${location.origin}${location.pathname}`).toBe(redirect);
@@ -237,11 +261,9 @@ describe('/oauth/authorize rules', () => {
     });
 
     it('a client that needs consent gets login_required, not the consent page', async () => {
-      await expectRedirectError(
-        { client_id: 'web-app', redirect_uri: WEB, prompt: 'none', state: 'web-state' },
-        'login_required',
-        WEB,
-      );
+      const params = { client_id: 'web-app', redirect_uri: WEB, prompt: 'none', state: 'web-state' };
+      await expectErrorPage(await get(authorizeUrl(params)), 'login_required');
+      await expectRedirectError(params, 'login_required', WEB, await webAppApproval());
     });
 
     it('remembered consent does not help: the upstreams still need the user', async () => {
@@ -296,7 +318,8 @@ describe('/oauth/authorize rules', () => {
       );
       expect(response.status).toBe(200);
       const html = await response.text();
-      expect(html).toContain('Web &lt;App&gt; &amp; &quot;Co&quot;');
+      expect(html).toContain('<bdi>Web &lt;App&gt; &amp; &quot;Co&quot;</bdi>');
+      expect(html.split('<bdi>').length - 1).toBe(html.split('Web &lt;App&gt;').length - 1);
       expect(html).not.toContain('<App>');
       expect(html).toContain('web.example.com');
       expect(html).toContain('<code>openid</code>');
@@ -322,6 +345,66 @@ describe('/oauth/authorize rules', () => {
       expect(run.callback.searchParams.get('state')).toBe(run.request.state);
       expect(run.callback.searchParams.get('iss')).toBe(h.issuer);
       expect(idpRequests()).toBe(before);
+    });
+
+    it('deny for an unconsented https client → an access_denied page, no redirect (RFC 9700 §4.11.2)', async () => {
+      const before = idpRequests();
+      const browser = new Browser();
+      const landing = await browser.navigate(
+        'GET',
+        authorizeUrl({ client_id: 'web-app', redirect_uri: WEB }),
+      );
+      if (!('html' in landing)) throw new Error('no consent page');
+      const form = parseForms(landing).find((f) => 'csrf_token' in f.fields)!;
+      const denied = await browser.submit(form, { decision: 'deny' }, (url) => url.href.startsWith(WEB));
+      expect('html' in denied && denied.status).toBe(403);
+      expect('html' in denied && denied.html).toContain('<code>access_denied</code>');
+      expect(browser.hops.at(-1)!.location).toBeUndefined();
+      expect(idpRequests()).toBe(before);
+    });
+
+    it('deny for a client this browser approved before → access_denied by redirect', async () => {
+      const cookie = await webAppApproval();
+      const page = await get(
+        authorizeUrl({ client_id: 'web-app', redirect_uri: WEB, prompt: 'consent' }),
+        cookie,
+      );
+      const html = await page.text();
+      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!;
+      const jar = new CookieJar();
+      jar.store(h.issuer, page);
+      const denied = await post(
+        { interaction: field('interaction'), csrf_token: field('csrf_token'), decision: 'deny' },
+        `${cookie}; ${jar.header(h.issuer)}`,
+      );
+      expect(denied.status).toBe(303);
+      const location = new URL(denied.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(WEB);
+      expect(location.searchParams.get('error')).toBe('access_denied');
+      expect(location.searchParams.get('state')).toBe('st-123');
+    });
+
+    it('remembers a public client only for the exact redirect URI, port included (RFC 8252 §8.6)', async () => {
+      const fc = await registeredClient(h);
+      const browser = new Browser();
+      const first = await runChain(fc, { scope: 'openid' }, { browser });
+      expect(first.ride.consentShown).toBe(true);
+      const otherPort = 'http://127.0.0.1:8766/callback';
+      const elsewhere = await runChain(fc, { scope: 'openid' }, { browser, redirectUri: otherPort });
+      expect(elsewhere.ride.consentShown).toBe(true);
+      expect(elsewhere.callback.href.startsWith(otherPort)).toBe(true);
+      // Each approval holds for its own redirect URI.
+      const again = await runChain(fc, { scope: 'openid' }, { browser });
+      expect(again.ride.consentShown).toBe(false);
+      const againElsewhere = await runChain(fc, { scope: 'openid' }, { browser, redirectUri: otherPort });
+      expect(againElsewhere.ride.consentShown).toBe(false);
+    });
+
+    it('remembers a confidential client for the client', async () => {
+      const cookie = await webAppApproval();
+      const response = await get(authorizeUrl({ client_id: 'web-app', redirect_uri: WEB }), cookie);
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')!.startsWith(h.idps['corp']!.url)).toBe(true);
     });
 
     const consentForm = async () => {

@@ -600,6 +600,26 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
         'invalid_client_metadata',
       ],
       ['array body', [], 'invalid_client_metadata'],
+      [
+        'a right-to-left override in client_name',
+        { redirect_uris: ['https://a.example/cb'], client_name: 'gro.elpmaxe\u202e' },
+        'invalid_client_metadata',
+      ],
+      [
+        'a control character in software_id',
+        { redirect_uris: ['https://a.example/cb'], software_id: 'a\u0000b' },
+        'invalid_client_metadata',
+      ],
+      [
+        'an http logo_uri',
+        { redirect_uris: ['https://a.example/cb'], logo_uri: 'http://a.example/logo.png' },
+        'invalid_client_metadata',
+      ],
+      [
+        'a javascript client_uri',
+        { redirect_uris: ['https://a.example/cb'], client_uri: 'javascript:alert(1)' },
+        'invalid_client_metadata',
+      ],
     ];
     for (const [label, body, error] of rejected) {
       it(`rejects ${label} with ${error}`, async () => {

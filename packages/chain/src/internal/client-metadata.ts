@@ -1,5 +1,6 @@
 import type { TokenEndpointAuthMethod } from '@auth/storage';
 import { OAuthError } from '../oauth-error.js';
+import { displayTextProblem, metadataUrlProblem, URL_METADATA } from './display-metadata.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import { isScopeToken, parseScope } from './scopes.js';
 
@@ -87,6 +88,10 @@ export function parseClientMetadata(value: unknown, rules: ClientMetadataRules):
     const item = metadata[field];
     if (item === undefined) continue;
     if (typeof item !== 'string' || item.length > 512) throw metadataError(`${field} must be a short string`);
+    const problem = (URL_METADATA as readonly string[]).includes(field)
+      ? metadataUrlProblem(field, item)
+      : displayTextProblem(field, item);
+    if (problem !== undefined) throw metadataError(problem);
     kept[field] = item;
   }
   return {

@@ -63,8 +63,13 @@ export interface ConsentPageInput {
 }
 
 /** Who asks, in plain words: the app and where it is (a host, or a native app and its scheme). */
+/** The client's name, escaped and isolated (HTML `<bdi>`, UAX #9): a right-to-left name cannot reorder the text around it. */
+function isolatedName(clientName: string): string {
+  return `<bdi>${escapeHtml(clientName)}</bdi>`;
+}
+
 function requester(input: ConsentPageInput): string {
-  const name = `<strong>${escapeHtml(input.clientName)}</strong>`;
+  const name = `<strong>${isolatedName(input.clientName)}</strong>`;
   const identity =
     input.documentHost === undefined
       ? ''
@@ -91,7 +96,7 @@ export function sendConsentPage(res: Response, input: ConsentPageInput): void {
     200,
     layout(
       'Authorize access',
-      `<h1>Authorize ${escapeHtml(input.clientName)}</h1>` +
+      `<h1>Authorize ${isolatedName(input.clientName)}</h1>` +
         requester(input) +
         `<p>Scopes:</p><ul>${scopes}</ul>` +
         `<p>You will sign in at these identity providers, in this order:</p><ol>${upstreams}</ol>` +

@@ -1,5 +1,6 @@
 import type { StaticClient } from '../authorization-server-options.js';
 import { ChainOptionsError } from '../chain-options-error.js';
+import { displayTextProblem } from './display-metadata.js';
 import type { ServerContext } from './context.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
@@ -9,6 +10,10 @@ export async function saveStaticClients(
   clients: readonly StaticClient[],
 ): Promise<void> {
   for (const client of clients) {
+    const nameProblem =
+      client.clientName === undefined ? undefined : displayTextProblem('clientName', client.clientName);
+    if (nameProblem !== undefined)
+      throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `client ${client.clientId}: ${nameProblem}`);
     for (const uri of client.redirectUris) {
       const problem = redirectUriProblem(uri);
       if (problem !== undefined)

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
 import { startChain } from '../chain.js';
 import { errorRedirectUrl } from '../client-redirect.js';
-import { csrfCookieName, isConsentRemembered } from '../consent-cookie.js';
+import { consentSubject, csrfCookieName, isConsentRemembered } from '../consent-cookie.js';
 import { endpoint, type ServerContext } from '../context.js';
 import { setCookie } from '../cookies.js';
 import { randomToken } from '../crypto.js';
@@ -12,6 +12,7 @@ import { type RedirectTarget, sendConsentPage, sendErrorPage } from '../html.js'
 import { type Params, queryParams } from '../params.js';
 import { parseMaxAge, reauthenticationRequest } from '../reauthentication.js';
 import { redirectTo } from '../redirect.js';
+import { mayRedirectBeforeConsent } from '../redirect-trust.js';
 import { matchRedirectUri, nativeAppScheme } from '../redirect-uri.js';
 import { allowedScopes, parseScope } from '../scopes.js';
 
@@ -95,14 +96,16 @@ export function authorizeHandler(ctx: ServerContext) {
       return;
     }
 
-    // Rule 2: everything else goes back to the client with state and iss (RFC 9207).
+    // Rule 2: everything else goes back to the client with state and iss (RFC 9207), when the
+    // redirect URI is verified (RFC 9700 §4.11.2); otherwise on a page.
+    const redirectable = mayRedirectBeforeConsent(req, ctx, client, redirectUri);
     let state: string | undefined;
     let request: ClientAuthorizationRequest;
     let prompt: string[];
     try {
       state = params.optional('state', 2048);
     } catch (error) {
-      redirectError(ctx, res, redirectUri, undefined, error as OAuthError);
+      redirectError(ctx, res, redirectable ? redirectUri : undefined, undefined, error as OAuthError);
       return;
     }
     try {
@@ -131,14 +134,15 @@ export function authorizeHandler(ctx: ServerContext) {
       };
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      redirectError(ctx, res, redirectUri, state, error);
+      redirectError(ctx, res, redirectable ? redirectUri : undefined, state, error);
       return;
     }
 
     // Rule 3: consent, unless trusted or remembered for this browser (OIDC `prompt=consent` asks again).
     const now = ctx.now();
     const remembered =
-      !prompt.includes('consent') && isConsentRemembered(req, ctx.cookieSecret, now, clientId, request.scope);
+      !prompt.includes('consent') &&
+      isConsentRemembered(req, ctx.cookieSecret, now, consentSubject(client, redirectUri), request.scope);
     if (client.trusted === true || remembered) {
       await startChain(ctx, request, res, 302);
       return;
@@ -174,16 +178,23 @@ function redirectTarget(redirectUri: string): RedirectTarget {
   return scheme === undefined ? { kind: 'web', host: new URL(redirectUri).host } : { kind: 'native', scheme };
 }
 
+/** Sends the error to the client's redirect URI, or on a page when there is none it may go to. */
 function redirectError(
   ctx: ServerContext,
   res: Response,
-  redirectUri: string,
+  redirectUri: string | undefined,
   state: string | undefined,
   error: OAuthError,
 ): void {
   ctx.logger.info(
-    { event: 'authorize.rejected', error: error.error, detail: error.errorDescription },
+    {
+      event: 'authorize.rejected',
+      error: error.error,
+      detail: error.errorDescription,
+      answer: redirectUri === undefined ? 'page' : 'redirect',
+    },
     'rejected',
   );
-  redirectTo(res, 302, errorRedirectUrl(redirectUri, error, state, ctx.issuer));
+  if (redirectUri === undefined) sendErrorPage(res, 400, error.error, error.errorDescription);
+  else redirectTo(res, 302, errorRedirectUrl(redirectUri, error, state, ctx.issuer));
 }

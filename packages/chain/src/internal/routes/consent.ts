@@ -2,13 +2,15 @@ import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
 import { startChain } from '../chain.js';
 import { errorRedirectUrl } from '../client-redirect.js';
-import { csrfCookieName, rememberClient } from '../consent-cookie.js';
+import { consentSubject, csrfCookieName, rememberClient } from '../consent-cookie.js';
 import type { ServerContext } from '../context.js';
 import { clearCookie, readCookie } from '../cookies.js';
 import { safeEqual } from '../crypto.js';
+import { findClient } from '../find-client.js';
 import { sendErrorPage } from '../html.js';
 import { formParams } from '../params.js';
 import { redirectTo } from '../redirect.js';
+import { mayRedirectBeforeConsent } from '../redirect-trust.js';
 
 /** `POST /oauth/consent`: the consent form's answer (docs/architecture.md#consent). */
 export function consentHandler(ctx: ServerContext) {
@@ -58,13 +60,27 @@ export function consentHandler(ctx: ServerContext) {
       return;
     }
     const { request } = pending;
+    // The client decides where an answer may go and how its approval is remembered.
+    const lookup = await findClient(ctx, request.clientId);
+    if (!lookup.found) {
+      sendErrorPage(res, 400, 'invalid_client', lookup.problem);
+      return;
+    }
+    const { client } = lookup;
     if (decision !== 'allow') {
       ctx.logger.info({ event: 'consent.denied', clientId: request.clientId }, 'consent denied');
+      // RFC 6749 §4.1.2.1 sends access_denied to the client; RFC 9700 §4.11.2 allows that
+      // only for a verified redirect URI (see README, "Deny").
+      if (!mayRedirectBeforeConsent(req, ctx, client, request.redirectUri)) {
+        sendErrorPage(res, 403, 'access_denied', 'You denied access. You can close this window.');
+        return;
+      }
       const error = new OAuthError('access_denied', 'the user denied the request');
       redirectTo(res, 303, errorRedirectUrl(request.redirectUri, error, request.state, ctx.issuer));
       return;
     }
-    rememberClient(req, res, request.clientId, request.scope, ctx.cookieSecret, ctx.now(), ctx.cookie);
+    const subject = consentSubject(client, request.redirectUri);
+    rememberClient(req, res, subject, request.scope, ctx.cookieSecret, ctx.now(), ctx.cookie);
     ctx.logger.info({ event: 'consent.allowed', clientId: request.clientId }, 'consent given');
     await startChain(ctx, request, res, 303);
   };
