@@ -1,9 +1,10 @@
+import { isScopeToken } from '@auth/protocol';
 import type { TokenEndpointAuthMethod } from '@auth/storage';
 import type { SigningAlgorithm } from '../authorization-server-options.js';
 import { OAuthError } from '../oauth-error.js';
 import { displayTextProblem, metadataUrlProblem, URL_METADATA } from './display-metadata.js';
 import { redirectUriProblem } from './redirect-uri.js';
-import { isScopeToken, parseScope } from './scopes.js';
+import { parseScope } from './scopes.js';
 
 const GRANT_TYPES = ['authorization_code', 'refresh_token'];
 const STRING_METADATA = [
