@@ -180,6 +180,9 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         ? { type: 'redis', url: options.redisUrl, key_prefix: `e2e-${randomBytes(6).toString('hex')}:` }
         : { type: 'memory' },
       registration: options.registration ?? { enabled: true },
+      // Replicas answer on their own ports: each one's Host passes the routes' DNS-rebinding check
+      // (a deployment behind one load balancer lists its public host instead).
+      allowed_hosts: ports.length > 1 ? ports.map((port) => `127.0.0.1:${port}`) : undefined,
       clients: options.clients,
       upstreams: [
         {
