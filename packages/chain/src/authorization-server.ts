@@ -302,11 +302,12 @@ export async function createAuthorizationServer(
   );
   router.get(
     ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'],
+    oneBearerToken,
     (_req, res) => {
       res.set('Cache-Control', 'public, max-age=300').json(metadata);
     },
   );
-  router.get('/.well-known/jwks.json', (_req, res) => {
+  router.get('/.well-known/jwks.json', oneBearerToken, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(jwks);
   });
   // RFC 6750 §2: one bearer token per request, wherever it is sent (checked after each body parser).

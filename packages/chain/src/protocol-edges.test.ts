@@ -92,15 +92,22 @@ describe('protocol edges real clients check', () => {
         expect((await json(response))['error'], label).toBe('invalid_request');
         expect(response.headers.get('www-authenticate'), label).toContain('error="invalid_request"');
       }
-      for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth/authorize']) {
+      for (const path of [
+        '/oauth/token',
+        '/oauth/revoke',
+        '/oauth/introspect',
+        '/oauth/authorize',
+        '/.well-known/jwks.json',
+      ]) {
+        const get = path === '/oauth/authorize' || path.startsWith('/.well-known');
         const viaQuery = await fetch(`${h.issuer}${path}?access_token=${token}`, {
-          method: path === '/oauth/authorize' ? 'GET' : 'POST',
+          method: get ? 'GET' : 'POST',
           headers: { ...FORM, authorization: `Bearer ${token}` },
-          ...(path === '/oauth/authorize' ? {} : { body: form({ token, client_id: fc.client.client_id }) }),
+          ...(get ? {} : { body: form({ token, client_id: fc.client.client_id }) }),
         });
         expect(viaQuery.status, `${path} header + query`).toBe(400);
         expect((await json(viaQuery))['error'], path).toBe('invalid_request');
-        if (path === '/oauth/authorize') continue;
+        if (get) continue;
         const viaBody = await fetch(`${h.issuer}${path}`, {
           method: 'POST',
           headers: { ...FORM, authorization: `Bearer ${token}` },
