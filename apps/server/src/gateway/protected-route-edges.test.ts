@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import { createServer } from 'node:http';
 import { parseConfig } from '@auth/config';
 import {
   type EchoBackend,
@@ -6,6 +6,7 @@ import {
   listen,
   loginThroughGateway,
   type MockIdp,
+  rawRequest,
   startEchoBackend,
   startMockIdp,
 } from '@auth/test-kit';
@@ -13,27 +14,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './create-gateway.js';
 
-/** One HTTP/1.1 request with the headers exactly as given (fetch decides Host itself). */
-function send(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+/** The kit's `rawRequest` (headers exactly as given: fetch decides Host itself) to an absolute URL. */
+const send = (target: string, options: Parameters<typeof rawRequest>[1] = {}) => {
+  const { origin, pathname, search } = new URL(target);
+  return rawRequest(origin, { ...options, path: `${pathname}${search}` });
+};
 
 /** Issue 10 items 3, 7 and 8 on the reference server's MCP routes; each test failed before its change. */
 describe('MCP routes of the reference server: one token, its scope, DNS rebinding', () => {
