@@ -143,10 +143,10 @@ describe('two-upstream login with oauth4webapi against spawned processes', () =>
     >;
     expect(JSON.stringify(accessClaims)).not.toMatch(MOCK_IDP_TOKEN);
     expect(accessClaims['iss']).toBe(stack.issuer);
-    expect([...(accessClaims['aud'] as string[])].sort()).toEqual([
-      `${stack.issuer}/mcp/corp`,
-      `${stack.issuer}/mcp/github`,
-    ]);
+    // Both routes, and the issuer since openid was granted (userinfo, RFC 9068 §4).
+    expect([...(accessClaims['aud'] as string[])].sort()).toEqual(
+      [stack.issuer, `${stack.issuer}/mcp/corp`, `${stack.issuer}/mcp/github`].sort(),
+    );
     expect(accessClaims['client_id']).toBe(client.client_id);
     expect(accessClaims['tsid']).toEqual(expect.any(String));
   });

@@ -11,9 +11,12 @@ export function tempDir(prefix = 'auth-e2e-'): { path: string; remove(): void } 
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Writes a fresh P-256 (ES256) PKCS8 PEM and returns its path. */
-export function writeSigningKey(dir: string, name = 'signing.pem'): string {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** Writes a fresh P-256 (ES256) or RSA 2048 (RS256) PKCS8 PEM and returns its path. */
+export function writeSigningKey(dir: string, name = 'signing.pem', type: 'ec' | 'rsa' = 'ec'): string {
+  const { privateKey } =
+    type === 'ec'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const file = join(dir, name);
   writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   return file;
@@ -56,7 +59,10 @@ export interface StackOptions {
   gateways?: number;
   /** Redis storage at this URL (with a random key prefix); memory storage when absent. */
   redisUrl?: string;
-  /** Sign with a key file (shared by every gateway process). Needed with more than one gateway. */
+  /**
+   * Sign with key files shared by every gateway process (ES256, and RS256 for ID tokens). Needed with
+   * more than one gateway.
+   */
   signingKey?: boolean;
   corpAccessTokenTtl?: number;
   githubAccessTokenTtl?: number;
@@ -175,11 +181,20 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
 
     const config: Record<string, Yaml | undefined> = {
       issuer,
-      signing_keys: options.signingKey ? [{ file: writeSigningKey(dir.path) }] : undefined,
+      // ES256 signs; the RS256 key signs the ID tokens of RS256 clients, the same on every replica.
+      signing_keys: options.signingKey
+        ? [
+            { file: writeSigningKey(dir.path) },
+            { file: writeSigningKey(dir.path, 'id-token-rs256.pem', 'rsa') },
+          ]
+        : undefined,
       storage: options.redisUrl
         ? { type: 'redis', url: options.redisUrl, key_prefix: `e2e-${randomBytes(6).toString('hex')}:` }
         : { type: 'memory' },
       registration: options.registration ?? { enabled: true },
+      // Replicas answer on their own ports: each one's Host passes the routes' DNS-rebinding check
+      // (a deployment behind one load balancer lists its public host instead).
+      allowed_hosts: ports.length > 1 ? ports.map((port) => `127.0.0.1:${port}`) : undefined,
       clients: options.clients,
       upstreams: [
         {

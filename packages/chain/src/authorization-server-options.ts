@@ -38,6 +38,11 @@ export interface StaticClient {
   trusted?: boolean;
   /** Scopes this client may request; absent = every supported scope. */
   scopes?: string[];
+  /**
+   * Algorithm of this client's ID tokens (OIDC Registration §2 `id_token_signed_response_alg`):
+   * RS256 or the signing key's algorithm. Absent: the signing key's.
+   */
+  idTokenSignedResponseAlg?: SigningAlgorithm;
 }
 
 /** Token lifetimes, in seconds. */
@@ -82,7 +87,10 @@ export interface AuthorizationServerOptions {
   /** The resources (RFC 8707) tokens may be issued for: the protected routes' URLs. */
   audiences: string[];
   lifetimes: TokenLifetimes;
-  /** Empty or absent: an ephemeral ES256 key is generated (with a warning). */
+  /**
+   * Empty or absent: an ephemeral ES256 key is generated (with a warning). ID tokens are offered in
+   * RS256 too (OIDC Discovery §3): by the first RS256 key of the list, else by a key generated at start.
+   */
   signingKeys?: SigningKey[];
   /** Scopes a client may request (and register with). */
   scopesSupported: string[];

@@ -60,6 +60,19 @@ describe('createAuthorizationServer options', () => {
     });
   });
 
+  it('refuses a static client ID token algorithm no key signs', async () => {
+    const client = { clientId: 'c', redirectUris: ['https://app.example.com/cb'] };
+    await expect(
+      createAuthorizationServer(options({ clients: [{ ...client, idTokenSignedResponseAlg: 'EdDSA' }] })),
+    ).rejects.toMatchObject({ name: 'ChainOptionsError', code: 'ERR_CHAIN_INVALID_OPTION' });
+    const storage = createMemoryStorage();
+    const as = await createAuthorizationServer(
+      options({ storage, clients: [{ ...client, idTokenSignedResponseAlg: 'RS256' }] }),
+    );
+    expect((await storage.getClient('c'))?.metadata).toEqual({ id_token_signed_response_alg: 'RS256' });
+    await as.close();
+  });
+
   it('refuses two upstreams of one name (their callback paths would collide)', async () => {
     await expect(
       createAuthorizationServer(options({ upstreams: [upstream('corp'), upstream('corp')] })),
@@ -125,8 +138,10 @@ describe('createAuthorizationServer options', () => {
     expect(JSON.stringify(client)).not.toContain('demo-secret-value');
     expect(await storage.verifyClientSecret('demo', 'demo-secret-value')).toBe(true);
     expect(as.metadata()['issuer']).toBe('http://127.0.0.1:8080');
-    expect(as.jwks().keys).toHaveLength(1);
+    // The ephemeral signing key, and the RS256 key of ID tokens (OIDC Discovery §3).
+    expect(as.jwks().keys).toHaveLength(2);
     expect(as.jwks().keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(as.jwks().keys[1]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
     await as.close();
   });
 });

@@ -14,6 +14,7 @@ import type {
   MetadataDocumentOptions,
 } from './authorization-server-options.js';
 import { ChainOptionsError } from './chain-options-error.js';
+import { oneBearerToken } from './internal/bearer-request.js';
 import type { ServerContext, Upstream } from './internal/context.js';
 import { errorHandler, toOAuthError } from './internal/error-handler.js';
 import { sendErrorPage } from './internal/html.js';
@@ -237,6 +238,11 @@ export async function createAuthorizationServer(
       { event: 'keys.ephemeral' },
       'no signing key configured: using an ephemeral ES256 key; tokens will not survive a restart',
     );
+  else if (keys.ephemeralRs256)
+    logger.warn(
+      { event: 'keys.generated_rs256' },
+      'no RS256 signing key configured: ID tokens for RS256 clients use a key generated at start, which other replicas do not publish; add an RS256 key to the signing keys',
+    );
   const resources = [...new Set(options.audiences)];
   const tokens = createTokenIssuer({
     issuer,
@@ -296,22 +302,24 @@ export async function createAuthorizationServer(
   );
   router.get(
     ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'],
+    oneBearerToken,
     (_req, res) => {
       res.set('Cache-Control', 'public, max-age=300').json(metadata);
     },
   );
-  router.get('/.well-known/jwks.json', (_req, res) => {
+  router.get('/.well-known/jwks.json', oneBearerToken, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(jwks);
   });
-  router.get('/oauth/authorize', htmlEndpoint(logger, authorizeHandler(ctx)));
-  router.post('/oauth/consent', form, htmlEndpoint(logger, consentHandler(ctx)));
-  router.get('/oauth/callback/:upstream', htmlEndpoint(logger, callbackHandler(ctx)));
-  router.post('/oauth/token', form, tokenHandler(ctx));
-  if (registration) router.post('/oauth/register', json, registerHandler(ctx));
-  router.post('/oauth/revoke', form, revokeHandler(ctx));
-  router.post('/oauth/introspect', form, introspectHandler(ctx));
-  router.get('/oauth/userinfo', userinfoHandler(ctx));
-  router.post('/oauth/userinfo', form, userinfoHandler(ctx));
+  // RFC 6750 §2: one bearer token per request, wherever it is sent (checked after each body parser).
+  router.get('/oauth/authorize', oneBearerToken, htmlEndpoint(logger, authorizeHandler(ctx)));
+  router.post('/oauth/consent', form, oneBearerToken, htmlEndpoint(logger, consentHandler(ctx)));
+  router.get('/oauth/callback/:upstream', oneBearerToken, htmlEndpoint(logger, callbackHandler(ctx)));
+  router.post('/oauth/token', form, oneBearerToken, tokenHandler(ctx));
+  if (registration) router.post('/oauth/register', json, oneBearerToken, registerHandler(ctx));
+  router.post('/oauth/revoke', form, oneBearerToken, revokeHandler(ctx));
+  router.post('/oauth/introspect', form, oneBearerToken, introspectHandler(ctx));
+  router.get('/oauth/userinfo', oneBearerToken, userinfoHandler(ctx));
+  router.post('/oauth/userinfo', form, oneBearerToken, userinfoHandler(ctx));
   router.all(['/oauth/authorize', '/oauth/callback/:upstream'], methodNotAllowed('GET'));
   router.all(
     ['/oauth/consent', '/oauth/token', '/oauth/revoke', '/oauth/introspect'],

@@ -163,7 +163,8 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
       );
       const claims = decodeJwt(tokens.access_token);
       expect(claims['client_id']).toBe(clientId);
-      expect(claims['aud']).toBe(h.resource('/mcp/corp'));
+      // openid was granted: the issuer is an audience too (userinfo, RFC 9068 §4; packages/chain/README.md).
+      expect(claims['aud']).toEqual([h.resource('/mcp/corp'), h.issuer]);
       expect(tokens.claims()?.aud).toBe(clientId);
       expect(tokens.refresh_token).toBeTypeOf('string');
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);

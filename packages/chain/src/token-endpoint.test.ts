@@ -50,7 +50,7 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
       expect(metadata['grant_types_supported']).toEqual(['authorization_code', 'refresh_token']);
       expect(metadata['registration_endpoint']).toBe(`${h.issuer}/oauth/register`);
       expect(metadata['jwks_uri']).toBe(`${h.issuer}/.well-known/jwks.json`);
-      expect(metadata['id_token_signing_alg_values_supported']).toEqual(['ES256']);
+      expect(metadata['id_token_signing_alg_values_supported']).toEqual(['ES256', 'RS256']);
     }
   });
 
@@ -101,7 +101,8 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
       client_secret: 'static-client-secret-0123456789',
     });
     expect(wrongMethod.status).toBe(401);
-    expect(wrongMethod.headers.get('www-authenticate')).toBeNull();
+    // RFC 6749 §5.2 / RFC 9110 §15.5.2: a 401 always carries a challenge, Basic by default.
+    expect(wrongMethod.headers.get('www-authenticate')).toMatch(/^Basic /);
 
     const noAuth = await token({
       grant_type: 'authorization_code',
@@ -343,7 +344,8 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
     const corp = h.resource('/mcp/corp');
     const github = h.resource('/mcp/github');
     const run = await login(fc, {}, { resource: corp });
-    expect(decodeJwt(run.tokens.access_token).aud).toBe(corp);
+    // openid was granted: the AS is an audience too (userinfo).
+    expect(decodeJwt(run.tokens.access_token).aud).toEqual([corp, h.issuer]);
     const refreshed = await token({
       grant_type: 'refresh_token',
       client_id: fc.client.client_id,
@@ -351,7 +353,7 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
       resource: github,
     });
     const body = await json(refreshed);
-    expect(decodeJwt(body['access_token'] as string).aud).toBe(github);
+    expect(decodeJwt(body['access_token'] as string).aud).toEqual([github, h.issuer]);
     const unknown = await token({
       grant_type: 'refresh_token',
       client_id: fc.client.client_id,
@@ -460,9 +462,9 @@ describe('token, revocation, introspection, userinfo and registration endpoints'
       return json(response);
     };
     const grant = (await h.storage.getGrant(first.slice(0, first.indexOf('.'))))!;
+    // RFC 7662 §2.2: no token_type (refresh_token is not an access token type).
     const expected = {
       active: true,
-      token_type: 'refresh_token',
       client_id: fc.client.client_id,
       scope: 'openid offline_access',
       sub: decodeJwt(run.tokens.access_token)['sub'],
@@ -685,7 +687,10 @@ describe('signing keys', () => {
       });
       try {
         const jwks = h.as.jwks();
-        expect(jwks.keys.map((k) => k.alg)).toEqual([alg, 'ES256']);
+        // RS256 ID tokens are always offered: by the configured key, else a generated one.
+        expect(jwks.keys.map((k) => k.alg)).toEqual(
+          alg === 'RS256' ? [alg, 'ES256'] : [alg, 'ES256', 'RS256'],
+        );
         const fc = await registeredClient(h);
         fc.client.id_token_signed_response_alg = alg;
         const run = await login(fc);

@@ -49,6 +49,8 @@ export interface StaticClientConfig {
   trusted: boolean;
   /** Scopes this client may request; absent = every supported scope. */
   scopes?: string[];
+  /** OIDC Registration §2: the algorithm of this client's ID tokens; absent = the signing key's. */
+  idTokenSignedResponseAlg?: SigningAlgorithm;
 }
 
 interface UpstreamBase {
@@ -178,6 +180,13 @@ export interface GatewayConfig {
   server: ServerConfig;
   users: UsersConfig;
   refresh: RefreshConfig;
+  /**
+   * `Host` values (host or host:port, lower case) the MCP routes accept besides the issuer's host:
+   * the DNS-rebinding check of the MCP Streamable HTTP transport.
+   */
+  allowedHosts: string[];
+  /** `Origin` values (serialized origins) the MCP routes accept besides the issuer's origin. */
+  allowedOrigins: string[];
   clients: StaticClientConfig[];
   /** The chain visits them in this order; at least one. */
   upstreams: UpstreamConfig[];

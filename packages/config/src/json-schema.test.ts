@@ -43,6 +43,8 @@ describe('JSON Schema (generated from the zod definition)', () => {
       'server',
       'users',
       'refresh',
+      'allowed_hosts',
+      'allowed_origins',
       'signing_keys',
       'clients',
       'upstreams',

@@ -5,7 +5,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { AuthResult } from './auth-result.js';
 import { IdentityError } from './errors.js';
 import { authenticatorSettings } from './internal/authenticator-settings.js';
-import { extractBearerToken } from './internal/bearer-token.js';
+import { extractBearerToken, hasQueryAccessToken } from './internal/bearer-token.js';
 import { RefreshCoordinator } from './internal/refresh-coordinator.js';
 import { rejection } from './internal/rejection.js';
 import { createTokenVerifier } from './internal/token-verifier.js';
@@ -33,6 +33,11 @@ export interface AuthenticatorOptions {
   providers?: readonly string[];
   /** RFC 9728 protected-resource metadata URL, sent as `resource_metadata` (RFC 9728 §5.1). */
   resourceMetadataUrl: string | URL;
+  /**
+   * RFC 6750 §3 `scope` of this resource's challenges: the scopes a client should request for it
+   * (the MCP authorization spec's scope selection reads it from the 401). Not enforced. Default none.
+   */
+  challengeScope?: readonly string[];
   /** Leeway for `exp`/`nbf` (default 5). */
   clockToleranceSeconds?: number;
   /** Refresh upstream tokens that expire within this many seconds (default 30). */
@@ -64,6 +69,11 @@ export interface AuthenticatorOptions {
 export interface AuthenticateRequest {
   /** The `Authorization` header value. */
   authorization?: string | undefined;
+  /**
+   * The request target (path and query). An `access_token` in its query is refused (RFC 6750 §2.3
+   * is not supported; with a header too, the token was sent two ways, §2): 400 `invalid_request`.
+   */
+  url?: string | undefined;
 }
 
 /** Per-request options of `authenticate`. */
@@ -80,13 +90,24 @@ export interface Authenticator {
   readonly resourceMetadataUrl: string;
 }
 
+/** RFC 6750 §2: the token in the query is refused, alone (§2.3 unsupported) or with the header. */
+function refuseQueryToken(request: AuthenticateRequest): void {
+  if (request.url === undefined || !hasQueryAccessToken(request.url)) return;
+  throw new IdentityError(
+    'ERR_IDENTITY_INVALID_REQUEST',
+    request.authorization === undefined
+      ? 'The access token must not be sent in the URL'
+      : 'The access token must be sent in one way only',
+  );
+}
+
 /**
  * Creates the identity middleware's core: bearer verification (RFC 6750, RFC 9068 §4) and
  * upstream-token enrichment with refresh on read. Invalid options throw `IdentityOptionsError`.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const settings = authenticatorSettings(options);
-  const { resourceMetadataUrl, logger, clients } = settings;
+  const { resourceMetadataUrl, logger, clients, challengeScope } = settings;
   const verify = createTokenVerifier({
     issuer: settings.issuer,
     audience: settings.audience,
@@ -123,6 +144,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     let token: string;
     let verified: VerifiedToken;
     try {
+      refuseQueryToken(request);
       token = extractBearerToken(request.authorization);
       verified = await verify(token);
     } catch (error) {
@@ -133,7 +155,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
               cause: error,
             });
       logger.debug({ code: reason.code, detail: reason.detail }, 'bearer token rejected');
-      return { ok: false, rejection: rejection(reason, resourceMetadataUrl) };
+      return { ok: false, rejection: rejection(reason, resourceMetadataUrl, challengeScope) };
     }
     const { claims } = verified;
     let upstream: UpstreamPart;
@@ -151,7 +173,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         },
       );
       logger.error({ code: reason.code, detail: reason.detail }, 'upstream token enrichment failed');
-      return { ok: false, rejection: rejection(reason, resourceMetadataUrl) };
+      return { ok: false, rejection: rejection(reason, resourceMetadataUrl, challengeScope) };
     }
     return {
       ok: true,

@@ -271,3 +271,83 @@ describe('createIdentityMiddleware options', () => {
     expect(isIdentityMiddleware(undefined)).toBe(false);
   });
 });
+
+describe('one token per request, and the scope of the challenge (RFC 6750 §2, §3; MCP scope selection)', () => {
+  let key: TestKey;
+  let storage: Storage;
+  let app: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    key = await createTestKey('ES256');
+    storage = createMemoryStorage();
+    app = await startApp(
+      createIdentityMiddleware({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        jwks: { keys: [key.publicJwk] },
+        storage,
+        resourceMetadataUrl: RESOURCE_METADATA,
+        challengeScope: ['openid', 'offline_access'],
+      }),
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await storage?.close();
+  });
+
+  const call = async (query: string, authorization?: string) => {
+    const response = await fetch(
+      `${app.url}${query}`,
+      authorization === undefined ? {} : { headers: { authorization } },
+    );
+    return {
+      status: response.status,
+      challenge: response.headers.get('www-authenticate'),
+      body: (await response.json()) as Record<string, unknown>,
+    };
+  };
+
+  it('names the scopes to request in every challenge of the route', async () => {
+    const none = await call('');
+    expect(none.status).toBe(401);
+    expect(none.challenge).toBe(
+      `Bearer scope="openid offline_access", resource_metadata="${RESOURCE_METADATA}"`,
+    );
+    const bad = await call('', 'Bearer a.b.c');
+    expect(bad.status).toBe(401);
+    expect(bad.challenge).toContain('error="invalid_token"');
+    expect(bad.challenge).toContain('scope="openid offline_access"');
+  });
+
+  it('answers 400 invalid_request to a token in the header and in the query, or in the query alone', async () => {
+    const token = await mintAccessToken(key);
+    for (const [label, query, authorization] of [
+      ['header + query', `?access_token=${token}`, `Bearer ${token}`],
+      ['header + encoded query name', `?x=1&access%5Ftoken=${token}`, `Bearer ${token}`],
+      ['query alone', `?access_token=${token}`, undefined],
+    ] as const) {
+      const result = await call(query, authorization);
+      expect(result.status, label).toBe(400);
+      expect(result.body['error'], label).toBe('invalid_request');
+      expect(result.challenge, label).toContain('error="invalid_request"');
+    }
+    // An empty access_token is no token (RFC 6749 §3.1): the header's token is used.
+    expect((await call('?access_token=&x=1', `Bearer ${token}`)).status).toBe(200);
+  });
+
+  it('refuses a challengeScope that is not a list of scope tokens, at creation', () => {
+    for (const challengeScope of [['a b'], [''], 'openid', ['sc"pe']]) {
+      expect(() =>
+        createIdentityMiddleware({
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          jwks: { keys: [] },
+          storage,
+          resourceMetadataUrl: RESOURCE_METADATA,
+          challengeScope: challengeScope as never,
+        }),
+      ).toThrow(IdentityOptionsError);
+    }
+  });
+});

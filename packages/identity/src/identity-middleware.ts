@@ -47,7 +47,8 @@ export function createIdentityMiddleware(options: IdentityMiddlewareOptions): Re
   }
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
-    authenticator.authenticate({ authorization: req.headers.authorization }, perRequest).then((result) => {
+    const request = { authorization: req.headers.authorization, url: req.originalUrl ?? req.url };
+    authenticator.authenticate(request, perRequest).then((result) => {
       if (result.ok) {
         req.identity = result.identity;
         next();

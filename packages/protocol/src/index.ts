@@ -8,4 +8,5 @@ export { type Logger, silentLogger } from './logger.js';
 export { isLoopbackHost } from './loopback.js';
 export type * from './oauth-error-code.js';
 export { OptionsError } from './options-error.js';
+export { isScopeToken } from './scope-token.js';
 export { issuerProblem, secureUrlProblem } from './secure-url.js';

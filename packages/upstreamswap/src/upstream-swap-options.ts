@@ -15,6 +15,8 @@ export interface UpstreamSwapOptions {
   customHeaderName?: string;
   /** RFC 9728 metadata URL, added as `resource_metadata` to 401 challenges. */
   resourceMetadataUrl?: string | URL;
+  /** RFC 6750 §3 `scope` of the 401 challenges: the scopes a client should request again (default none). */
+  challengeScope?: readonly string[];
   /** `Retry-After` of the 503 answered when the provider is temporarily unavailable (default 5). */
   retryAfterSeconds?: number;
   logger?: Logger;

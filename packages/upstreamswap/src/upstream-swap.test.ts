@@ -181,6 +181,18 @@ describe('upstreamswap behind the real identity middleware, in front of a real p
     );
   });
 
+  it("names challengeScope in the re-authentication challenge (RFC 6750 §3, MCP's scope selection)", async () => {
+    const { url } = await gateway({
+      providerName: 'slack',
+      headerStrategy: 'replace',
+      resourceMetadataUrl: RESOURCE_METADATA,
+      challengeScope: ['openid', 'offline_access'],
+    });
+    expect((await call(url)).headers.get('www-authenticate')).toBe(
+      `Bearer error="invalid_token", error_description="slack re-authentication required", scope="openid offline_access", resource_metadata="${RESOURCE_METADATA}"`,
+    );
+  });
+
   it('the identity middleware still answers for a missing JWT before upstreamswap runs', async () => {
     const { url } = await gateway({ providerName: 'corp', headerStrategy: 'replace' });
     const { status, headers } = await call(url, {});
@@ -329,6 +341,14 @@ describe('createUpstreamSwap options are checked at creation', () => {
     ],
     [
       { providerName: 'corp', headerStrategy: 'replace', retryAfterSeconds: -1 },
+      'ERR_UPSTREAMSWAP_INVALID_OPTION',
+    ],
+    [
+      { providerName: 'corp', headerStrategy: 'replace', challengeScope: ['a b'] },
+      'ERR_UPSTREAMSWAP_INVALID_OPTION',
+    ],
+    [
+      { providerName: 'corp', headerStrategy: 'replace', challengeScope: 'openid' },
       'ERR_UPSTREAMSWAP_INVALID_OPTION',
     ],
   ])('rejects %j with %s', (options, code) => {

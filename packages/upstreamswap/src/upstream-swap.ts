@@ -20,8 +20,10 @@ export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler
   const config = validateOptions(options);
   const logger: Logger = options.logger ?? silentLogger;
   const { providerName } = config;
-  const metadata =
-    config.resourceMetadataUrl === undefined ? {} : { resourceMetadata: config.resourceMetadataUrl };
+  const metadata = {
+    ...(config.challengeScope === undefined ? {} : { scope: config.challengeScope }),
+    ...(config.resourceMetadataUrl === undefined ? {} : { resourceMetadata: config.resourceMetadataUrl }),
+  };
 
   function reauthenticate(res: Response): void {
     const description = `${providerName} re-authentication required`;

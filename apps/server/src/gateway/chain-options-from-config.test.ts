@@ -68,9 +68,26 @@ describe('chainOptionsFromConfig', () => {
     ]);
     expect(options.storage).toBe(storage);
     expect(options.upstreamTimeoutMs).toBe(1234);
-    for (const configOnly of ['routes', 'proxy', 'config', 'tokenLifetimes']) {
+    for (const configOnly of [
+      'routes',
+      'proxy',
+      'config',
+      'tokenLifetimes',
+      'allowedHosts',
+      'allowedOrigins',
+    ]) {
       expect(options).not.toHaveProperty(configOnly);
     }
+  });
+
+  it("hands a static client's ID token algorithm to the chain (OIDC Registration §2)", () => {
+    const source = config();
+    source.clients = [{ ...source.clients[0]!, idTokenSignedResponseAlg: 'RS256' }];
+    const options = chainOptionsFromConfig(source, {
+      storage: createMemoryStorage(),
+      upstreamClients: createUpstreamClients(source.upstreams),
+    });
+    expect(options.clients?.[0]?.idTokenSignedResponseAlg).toBe('RS256');
   });
 
   it('refuses a configured upstream without its client', () => {

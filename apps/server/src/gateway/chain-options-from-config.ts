@@ -38,6 +38,9 @@ export function chainOptionsFromConfig(
       ...(client.clientSecret === undefined ? {} : { clientSecret: client.clientSecret.reveal() }),
       ...(client.clientName === undefined ? {} : { clientName: client.clientName }),
       ...(client.scopes === undefined ? {} : { scopes: client.scopes }),
+      ...(client.idTokenSignedResponseAlg === undefined
+        ? {}
+        : { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg }),
     })),
     registration: { enabled: config.registration.enabled },
     metadataDocuments: {

@@ -11,6 +11,7 @@ import { dotSegmentGuard } from '../proxy/dot-segment-guard.js';
 import { reverseProxy } from '../proxy/reverse-proxy.js';
 import { chainOptionsFromConfig } from './chain-options-from-config.js';
 import { createStorageFromConfig } from './create-storage-from-config.js';
+import { dnsRebindingGuard } from './dns-rebinding-guard.js';
 import { healthRoutes } from './health-routes.js';
 import { inOrder } from './in-order.js';
 import {
@@ -41,7 +42,7 @@ export interface Gateway {
 
 /**
  * Wires the reference gateway (docs/architecture.md#the-reference-server): the authorization server, and for each
- * configured route its RFC 9728 metadata and identity → upstreamswap → proxy.
+ * configured route its RFC 9728 metadata and DNS-rebinding check → identity → upstreamswap → proxy.
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
@@ -82,6 +83,14 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const upstreamNames = config.upstreams.map((upstream) => upstream.name);
   // Before any route: a path whose dot segments change its route never reaches one (RFC 3986 §5.2.4).
   app.use(dotSegmentGuard(config.routes.map((route) => route.path)));
+  // The MCP Streamable HTTP transport's DNS-rebinding rule, on the request's own Host and Origin.
+  const rebinding = dnsRebindingGuard(
+    { issuer: config.issuer, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins },
+    logger.child({ component: 'routes' }),
+  );
+  // RFC 6750 §3 / MCP scope selection: each route's challenges name the scopes to request, the
+  // same list as its RFC 9728 metadata's scopes_supported.
+  const challengeScope = config.scopesSupported;
   for (const route of config.routes) {
     app.get(protectedResourceMetadataPath(route), (_req, res) => {
       res.set('cache-control', 'public, max-age=300').json(protectedResourceMetadata(config, route));
@@ -97,6 +106,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       refreshLockTtlMs: config.refresh.lockLifetime * 1000,
       refreshWaitTimeoutMs: config.refresh.wait * 1000,
       resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
+      challengeScope,
       logger: logger.child({ component: 'identity', route: route.path }),
     });
     const swap = createUpstreamSwap({
@@ -104,12 +114,14 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       headerStrategy: route.headerStrategy,
       ...(route.customHeaderName ? { customHeaderName: route.customHeaderName } : {}),
       resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
+      challengeScope,
       logger: logger.child({ component: 'upstreamswap', route: route.path }),
     });
     // protectedRoute refuses, at start-up, a swap without the identity middleware before it (docs/architecture.md#upstream-swap).
     app.use(
       route.path,
       inOrder([
+        rebinding,
         ...protectedRoute(identity, swap),
         reverseProxy(route.backend, backendPools.poolFor(new URL(route.backend)), logger),
       ]),

@@ -188,6 +188,22 @@ describe('reverse proxy (undici pool)', () => {
     expect(seen.url).toBe('/base/mcp?session=1');
   });
 
+  it('never forwards an access_token query parameter (RFC 6750 §2.3); the rest of the query as sent', async () => {
+    const backend = await listen(echo);
+    const gateway = await gatewayTo(`${backend.url}/base`);
+    const cases: Array<[string, string]> = [
+      ['/mcp?access_token=eyJ.x.y', '/base/mcp'],
+      ['/mcp?a=1&access_token=&b=%20+2', '/base/mcp?a=1&b=%20+2'],
+      ['/mcp?access%5Ftoken=t&access_token=u&c=3&&d', '/base/mcp?c=3&&d'],
+      ['/mcp?x=access_token', '/base/mcp?x=access_token'],
+      ['/mcp?access_tokens=1', '/base/mcp?access_tokens=1'],
+    ];
+    for (const [path, forwarded] of cases) {
+      const seen = JSON.parse((await send(gateway.url, { path })).body) as { url: string };
+      expect(seen.url, path).toBe(forwarded);
+    }
+  });
+
   it('streams a 5 MB request body and a chunked one to the backend whole', async () => {
     const backend = await listen(echo);
     const gateway = await gatewayTo(backend.url);

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { errors } from 'undici';
 import { forwardedFields } from './forwarded-headers.js';
 import { requestHeadersForBackend, responseHeadersForClient } from './hop-by-hop-headers.js';
+import { withoutAccessToken } from './without-access-token.js';
 
 function badGateway(res: ServerResponse, status: 502 | 504, description: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -24,7 +25,8 @@ function badGateway(res: ServerResponse, status: 502 | 504, description: string)
  * client's `Forwarded`/`X-Forwarded-*`/`X-Real-IP` give way to the gateway's own
  * (express's `trust proxy` decides what of them it believes).
  * The mount path is stripped (express sets `req.url` relative to the mount
- * point) and appended to the backend URL's path.
+ * point) and appended to the backend URL's path; an `access_token` query
+ * parameter is never forwarded.
  */
 export function reverseProxy(
   backend: string,
@@ -58,7 +60,7 @@ export function reverseProxy(
     const headers = requestHeadersForBackend(req.headers, target.host, forwardedFields(req));
     pool.stream<ServerResponse>(
       {
-        path: prefix + (req.url ?? '/'),
+        path: prefix + withoutAccessToken(req.url ?? '/'),
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: hasBody ? req : null,

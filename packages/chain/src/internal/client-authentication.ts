@@ -40,11 +40,12 @@ export async function authenticateClient(
   let clientId: string | undefined;
   let secret: string | undefined;
   const basic = typeof header === 'string' && /^basic /i.test(header);
+  // RFC 6749 §5.2 / RFC 9110 §15.5.2: every 401 carries a challenge, Basic (the one HTTP scheme the
+  // endpoint takes) whichever way the client tried to authenticate.
   const fail = (detail: string) =>
     new OAuthError('invalid_client', 'client authentication failed', {
       detail,
-      // RFC 6749 §5.2: a client that tried the Authorization header (any scheme) gets 401 with a challenge.
-      ...(header !== undefined ? { wwwAuthenticate: 'Basic realm="oauth", charset="UTF-8"' } : {}),
+      wwwAuthenticate: 'Basic realm="oauth", charset="UTF-8"',
     });
 
   if (header !== undefined && !basic) throw fail('unsupported Authorization scheme');

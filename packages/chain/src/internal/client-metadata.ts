@@ -1,8 +1,10 @@
+import { isScopeToken } from '@auth/protocol';
 import type { TokenEndpointAuthMethod } from '@auth/storage';
+import type { SigningAlgorithm } from '../authorization-server-options.js';
 import { OAuthError } from '../oauth-error.js';
 import { displayTextProblem, metadataUrlProblem, URL_METADATA } from './display-metadata.js';
 import { redirectUriProblem } from './redirect-uri.js';
-import { isScopeToken, parseScope } from './scopes.js';
+import { parseScope } from './scopes.js';
 
 const GRANT_TYPES = ['authorization_code', 'refresh_token'];
 const STRING_METADATA = [
@@ -32,6 +34,11 @@ export interface ClientMetadataRules {
   authMethods: readonly TokenEndpointAuthMethod[];
   /** The method when the metadata names none (RFC 7591: `client_secret_basic`). */
   defaultAuthMethod: TokenEndpointAuthMethod;
+  /**
+   * The ID token algorithms offered (OIDC Registration §2 `id_token_signed_response_alg`, kept when
+   * one of them). Absent: the field is not read (the client gets the signing key's algorithm).
+   */
+  idTokenAlgorithms?: readonly SigningAlgorithm[];
 }
 
 function metadataError(description: string): OAuthError {
@@ -84,6 +91,13 @@ export function parseClientMetadata(value: unknown, rules: ClientMetadataRules):
     throw metadataError('scope holds an unsupported scope');
 
   const kept: Record<string, string> = {};
+  const idTokenAlg = metadata['id_token_signed_response_alg'];
+  if (rules.idTokenAlgorithms !== undefined && idTokenAlg !== undefined) {
+    const offered = rules.idTokenAlgorithms;
+    if (typeof idTokenAlg !== 'string' || !offered.includes(idTokenAlg as SigningAlgorithm))
+      throw metadataError(`id_token_signed_response_alg must be one of ${offered.join(', ')}`);
+    kept['id_token_signed_response_alg'] = idTokenAlg;
+  }
   for (const field of STRING_METADATA) {
     const item = metadata[field];
     if (item === undefined) continue;

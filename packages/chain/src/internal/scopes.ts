@@ -11,8 +11,3 @@ export function allowedScopes(client: OAuthClient, supported: readonly string[])
   const registered = client.scope === undefined ? undefined : parseScope(client.scope);
   return registered === undefined ? [...supported] : registered.filter((scope) => supported.includes(scope));
 }
-
-/** RFC 6749 §3.3 scope-token syntax: `%x21 / %x23-5B / %x5D-7E`. */
-export function isScopeToken(value: string): boolean {
-  return /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(value);
-}

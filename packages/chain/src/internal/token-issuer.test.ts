@@ -32,7 +32,12 @@ describe('access tokens across a key rotation (RFC 9068)', () => {
     const before = await issuerWith([a]);
     const { token, claims } = await before.issueAccessToken(input);
     expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
-    expect(claims.aud).toEqual(['https://as.example.com/mcp/a', 'https://as.example.com/mcp/b']);
+    // openid granted: the issuer joins the resources (userinfo, RFC 9068 §4).
+    expect(claims.aud).toEqual([
+      'https://as.example.com/mcp/a',
+      'https://as.example.com/mcp/b',
+      'https://as.example.com',
+    ]);
     const rotated = await issuerWith([b, a]);
     expect((await rotated.verifyAccessToken(token)).tsid).toBe('s1');
     const fresh = await rotated.issueAccessToken(input);

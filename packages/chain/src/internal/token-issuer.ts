@@ -5,6 +5,7 @@ import {
 } from '@auth/protocol';
 import type { User } from '@auth/storage';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { SigningAlgorithm } from '../authorization-server-options.js';
 import { OAuthError } from '../oauth-error.js';
 import { randomToken } from './crypto.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -29,6 +30,8 @@ export interface IdTokenInput {
   scope: readonly string[];
   nonce?: string;
   authTime?: number;
+  /** The client's `id_token_signed_response_alg` (OIDC Registration §2); default the signing key's. */
+  alg?: SigningAlgorithm;
 }
 
 export interface TokenIssuerOptions {
@@ -53,10 +56,13 @@ export interface TokenIssuer {
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const { issuer, keys, now } = options;
   const seconds = () => Math.floor(now() / 1000);
-  const audienceFor = (resource: readonly string[]): string | string[] => {
-    const audience = resource.length > 0 ? [...resource] : [...options.resources];
-    if (audience.length === 0) return issuer;
-    return audience.length === 1 ? audience[0]! : audience;
+  // RFC 9068 §4 / OIDC Core §5.3: userinfo accepts only tokens naming the AS, so the issuer joins
+  // the audience when `openid` is granted (a token bound to one route by RFC 8707 `resource` too).
+  const audienceFor = (resource: readonly string[], scope: readonly string[]): string | string[] => {
+    const audience = new Set(resource.length > 0 ? resource : options.resources);
+    if (scope.includes('openid') || audience.size === 0) audience.add(issuer);
+    const list = [...audience];
+    return list.length === 1 ? list[0]! : list;
   };
 
   return {
@@ -65,9 +71,10 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       const claims: AccessTokenClaims = {
         iss: issuer,
         sub: input.userId,
-        aud: audienceFor(input.resource),
+        aud: audienceFor(input.resource, input.scope),
         client_id: input.clientId,
-        scope: input.scope.join(' '),
+        // RFC 9068 §2.2.3: no granted scope is no `scope` claim, never an empty string.
+        ...(input.scope.length === 0 ? {} : { scope: input.scope.join(' ') }),
         iat,
         exp: iat + options.accessTokenLifetime,
         jti: randomToken(16),
@@ -96,9 +103,14 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       if (input.scope.includes('profile') && input.user?.name !== undefined) claims['name'] = input.user.name;
       if (input.scope.includes('email') && input.user?.email !== undefined)
         claims['email'] = input.user.email;
+      const key = keys.idTokenKeys.get(input.alg ?? keys.signing.alg);
+      if (key === undefined)
+        throw new OAuthError('server_error', 'an unexpected error occurred', {
+          detail: `no key signs ${input.alg} ID tokens`,
+        });
       return new SignJWT(claims)
-        .setProtectedHeader({ alg: keys.signing.alg, typ: 'JWT', kid: keys.signing.kid })
-        .sign(keys.signing.privateKey);
+        .setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid })
+        .sign(key.privateKey);
     },
 
     async verifyAccessToken(token) {

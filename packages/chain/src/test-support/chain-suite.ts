@@ -75,7 +75,8 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
       expect(payload['client_id']).toBe(fc.client.client_id);
       expect(payload['scope']).toBe('openid offline_access');
       expect(typeof payload['tsid']).toBe('string');
-      expect(payload.aud).toBe(resource);
+      // With openid, the AS names itself too (userinfo, RFC 9068 §4).
+      expect(payload.aud).toEqual([resource, h.issuer]);
       // oauth4webapi's own RFC 9068 validation.
       const claims = await oauth.validateJwtAccessToken(
         fc.as,
@@ -314,7 +315,7 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
       const tsid = await introspectTsid(single, run.tokens.access_token);
       expect(Object.keys(await single.storage.getAllUpstreamTokens(tsid!))).toEqual(['default']);
       const { payload } = await jwtVerify(run.tokens.access_token, createLocalJWKSet(single.as.jwks()));
-      expect(payload.aud).toBe(single.resource('/mcp/default'));
+      expect(payload.aud).toEqual([single.resource('/mcp/default'), single.issuer]);
     });
 
     it('walks three upstreams in order; aud is every resource when none was requested', async () => {
@@ -332,7 +333,10 @@ export function chainSuite(label: string, makeStorage: () => Promise<Storage>) {
         .map((u) => u.pathname);
       expect(callbacks).toEqual(['/oauth/callback/corp', '/oauth/callback/github', '/oauth/callback/docs']);
       const { payload } = await jwtVerify(run.tokens.access_token, createLocalJWKSet(three.as.jwks()));
-      expect(payload.aud).toEqual(['/mcp/corp', '/mcp/github', '/mcp/docs'].map((p) => three.resource(p)));
+      expect(payload.aud).toEqual([
+        ...['/mcp/corp', '/mcp/github', '/mcp/docs'].map((p) => three.resource(p)),
+        three.issuer,
+      ]);
       const stored = await three.storage.getAllUpstreamTokens(payload['tsid'] as string);
       expect(Object.keys(stored).sort()).toEqual(['corp', 'docs', 'github']);
       expect(stored['docs']!.accessToken.startsWith(three.idps['docs']!.tokenPrefix)).toBe(true);

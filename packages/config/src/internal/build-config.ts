@@ -40,7 +40,7 @@ export function buildConfig(
 
   const signingKeys = loadSigningKeys(ctx, sections.signingKeys);
   const storage = sections.storage === undefined ? undefined : checkStorage(ctx, sections.storage);
-  const clients = checkClients(ctx, sections);
+  const clients = checkClients(ctx, sections, signingKeys[0]?.alg ?? 'ES256');
   const upstreams = checkUpstreams(ctx, sections, maxUpstreams);
   const routes = checkRoutes(ctx, sections, upstreamNames(sections));
 
@@ -54,7 +54,9 @@ export function buildConfig(
     sections.proxy === undefined ||
     server === undefined ||
     sections.users === undefined ||
-    sections.refresh === undefined
+    sections.refresh === undefined ||
+    sections.allowedHosts === undefined ||
+    sections.allowedOrigins === undefined
   ) {
     return undefined;
   }
@@ -95,6 +97,8 @@ export function buildConfig(
     },
     users: { retention: sections.users.retention },
     refresh: { lockLifetime: sections.refresh.lock_lifetime, wait: sections.refresh.wait },
+    allowedHosts: [...new Set(sections.allowedHosts)],
+    allowedOrigins: [...new Set(sections.allowedOrigins)],
     clients,
     upstreams,
     routes,

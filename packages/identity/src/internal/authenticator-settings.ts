@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@auth/protocol';
+import { isScopeToken, type Logger, silentLogger } from '@auth/protocol';
 import type { LockStore, UpstreamTokenStore } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { AuthenticatorOptions } from '../authenticator.js';
@@ -10,6 +10,8 @@ export interface AuthenticatorSettings {
   issuer: string;
   audience: string;
   resourceMetadataUrl: string;
+  /** The space-delimited `scope` of the challenges, or `undefined` for none. */
+  challengeScope: string | undefined;
   jwks: JwksSource;
   storage: UpstreamTokenStore & LockStore;
   /** The providers an `Identity` carries; `undefined`: every provider the session holds. */
@@ -61,6 +63,14 @@ function providerList(value: readonly string[] | undefined): readonly string[] |
   return Object.freeze([...new Set(value)]);
 }
 
+/** The challenge's `scope` value: scope tokens joined by spaces; `undefined` for none. */
+function challengeScope(value: readonly string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((scope) => typeof scope === 'string' && isScopeToken(scope)))
+    throw new IdentityOptionsError('challengeScope must be an array of scope tokens (RFC 6749 §3.3)');
+  return value.length === 0 ? undefined : [...new Set(value)].join(' ');
+}
+
 function nonEmpty(name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '')
     throw new IdentityOptionsError(`${name} must be a non-empty string`);
@@ -109,6 +119,7 @@ export function authenticatorSettings(options: AuthenticatorOptions): Authentica
     issuer,
     audience,
     resourceMetadataUrl,
+    challengeScope: challengeScope(options.challengeScope),
     jwks: jwksSource(options, logger, now),
     storage,
     providers,

@@ -36,3 +36,13 @@ export function extractBearerToken(authorization: string | undefined): string {
   }
   return token;
 }
+
+/**
+ * Whether the query of a request target holds a non-empty `access_token` parameter (RFC 6750 §2.3),
+ * names compared after percent-decoding as every URL parser does.
+ */
+export function hasQueryAccessToken(url: string): boolean {
+  const index = url.indexOf('?');
+  if (index === -1) return false;
+  return new URLSearchParams(url.slice(index + 1)).getAll('access_token').some((value) => value !== '');
+}

@@ -1,3 +1,4 @@
+import { isScopeToken } from '@auth/protocol';
 import type { HeaderStrategy, UpstreamSwapOptions } from '../upstream-swap-options.js';
 import { UpstreamSwapOptionsError } from '../upstream-swap-options-error.js';
 
@@ -28,6 +29,8 @@ export interface ValidatedOptions {
   /** Lower-case header name for `custom`. */
   headerName: string | undefined;
   resourceMetadataUrl: string | undefined;
+  /** Space-delimited, or `undefined` for none. */
+  challengeScope: string | undefined;
   retryAfterSeconds: number;
 }
 
@@ -91,5 +94,16 @@ export function validateOptions(options: UpstreamSwapOptions): ValidatedOptions 
       'retryAfterSeconds must be a non-negative integer',
     );
   }
-  return { providerName, headerStrategy, headerName, resourceMetadataUrl, retryAfterSeconds };
+  const scopes = options.challengeScope;
+  if (
+    scopes !== undefined &&
+    (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && isScopeToken(scope)))
+  ) {
+    throw new UpstreamSwapOptionsError(
+      'ERR_UPSTREAMSWAP_INVALID_OPTION',
+      'challengeScope must be an array of scope tokens (RFC 6749 §3.3)',
+    );
+  }
+  const challengeScope = scopes === undefined || scopes.length === 0 ? undefined : scopes.join(' ');
+  return { providerName, headerStrategy, headerName, resourceMetadataUrl, challengeScope, retryAfterSeconds };
 }

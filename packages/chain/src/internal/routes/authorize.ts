@@ -14,6 +14,7 @@ import { parseMaxAge, reauthenticationRequest } from '../reauthentication.js';
 import { redirectTo } from '../redirect.js';
 import { mayRedirectBeforeConsent } from '../redirect-trust.js';
 import { matchRedirectUri, nativeAppScheme } from '../redirect-uri.js';
+import { canonicalResources } from '../resource-uri.js';
 import { allowedScopes, parseScope } from '../scopes.js';
 
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -40,8 +41,8 @@ function validateRequest(
   const unknown = scope.filter((s) => !allowed.includes(s));
   if (unknown.length > 0)
     throw new OAuthError('invalid_scope', 'a requested scope is not allowed for this client');
-  // RFC 8707 §2: resources must be configured audiences.
-  const resource = [...new Set(params.all('resource', 2048))];
+  // RFC 8707 §2: resources must be configured audiences (compared after RFC 3986 §6.2.2 normalization).
+  const resource = canonicalResources(ctx.resources, params.all('resource', 2048));
   if (resource.some((r) => !ctx.resources.includes(r)))
     throw new OAuthError('invalid_target', 'the requested resource is unknown');
   const nonce = params.optional('nonce', 512);

@@ -2,7 +2,6 @@ import { endpoint, type ServerContext } from '../context.js';
 
 /** Authorization server metadata (RFC 8414 §2, OIDC Discovery §3): only what is implemented. */
 export function serverMetadata(ctx: ServerContext): Record<string, unknown> {
-  const algs = [...new Set(ctx.keys.all.map((key) => key.alg))];
   return {
     issuer: ctx.issuer,
     authorization_endpoint: endpoint(ctx, '/oauth/authorize'),
@@ -27,7 +26,8 @@ export function serverMetadata(ctx: ServerContext): Record<string, unknown> {
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: algs,
+    // OIDC Discovery §3: RS256 MUST be listed; the signing key's algorithm comes first.
+    id_token_signing_alg_values_supported: [...ctx.keys.idTokenKeys.keys()],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'email'],
     // The OIDC Core §3.1.2.1 values honoured (metadata from OpenID Connect's Initiating User
     // Registration spec): none is answered login_required, login reaches every upstream, consent

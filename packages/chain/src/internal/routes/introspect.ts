@@ -12,10 +12,10 @@ const INACTIVE = { active: false } as const;
 
 /**
  * `POST /oauth/introspect` (RFC 7662): for authenticated (confidential) clients. Access tokens
- * (any valid one); refresh tokens only of the calling client, active while they are the current
- * token of a live grant (a rotated or revoked one is inactive). A token whose session can no
- * longer serve (its grant revoked, or a required upstream lost) is inactive too. Anything else is
- * `active: false`.
+ * (any valid one, `token_type: Bearer`); refresh tokens only of the calling client, active while
+ * they are the current token of a live grant (a rotated or revoked one is inactive). A token whose
+ * session can no longer serve (its grant revoked, or a required upstream lost) is inactive too.
+ * Anything else is `active: false`.
  */
 export function introspectHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -44,11 +44,11 @@ export function introspectHandler(ctx: ServerContext) {
       const { grant } = found;
       if (!found.current || grant.expiresAt <= ctx.now()) return INACTIVE;
       if ((await lostRequiredUpstream(ctx, grant.sessionId)) !== undefined) return INACTIVE;
+      // RFC 7662 §2.2: token_type is an RFC 6749 §7.1 access token type; a refresh token has none.
       return {
         active: true,
-        token_type: 'refresh_token',
         client_id: grant.clientId,
-        scope: grant.scope.join(' '),
+        ...(grant.scope.length === 0 ? {} : { scope: grant.scope.join(' ') }),
         sub: grant.userId,
         exp: Math.floor(grant.expiresAt / 1000),
         iss: ctx.issuer,

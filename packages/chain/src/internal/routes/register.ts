@@ -21,6 +21,7 @@ export function registerHandler(ctx: ServerContext) {
       scopesSupported: ctx.scopesSupported,
       authMethods: AUTH_METHODS,
       defaultAuthMethod: 'client_secret_basic',
+      idTokenAlgorithms: [...ctx.keys.idTokenKeys.keys()],
     });
 
     const now = ctx.now();

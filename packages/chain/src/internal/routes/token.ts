@@ -1,10 +1,12 @@
 import type { Grant, OAuthClient } from '@auth/storage';
 import type { Request, Response } from 'express';
+import type { SigningAlgorithm } from '../../authorization-server-options.js';
 import { OAuthError } from '../../oauth-error.js';
 import { authenticateClient } from '../client-authentication.js';
 import type { ServerContext } from '../context.js';
 import { randomToken, s256, safeEqual } from '../crypto.js';
 import { type Params, requiredFormParams } from '../params.js';
+import { canonicalResources } from '../resource-uri.js';
 import { parseScope } from '../scopes.js';
 import { extendSessionToGrant, grantEnd } from '../session-lifetime.js';
 import { lostRequiredUpstream } from '../session-liveness.js';
@@ -82,7 +84,7 @@ async function authorizationCodeGrant(
   const code = params.required('code', 512);
   const redirectUri = params.optional('redirect_uri', 2048);
   const verifier = params.optional('code_verifier', 256);
-  const resource = [...new Set(params.all('resource', 2048))];
+  const resource = canonicalResources(ctx.resources, params.all('resource', 2048));
   const result = await ctx.storage.consumeAuthorizationCode(code);
   if (result.status === 'unknown') throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   const record = result.record;
@@ -138,7 +140,15 @@ async function authorizationCodeGrant(
       record.sessionId,
       'authorization code reused concurrently',
     );
-  const response = await tokenResponse(ctx, grant, record.scope, refreshToken, record.nonce, resource);
+  const response = await tokenResponse(
+    ctx,
+    client,
+    grant,
+    record.scope,
+    refreshToken,
+    record.nonce,
+    resource,
+  );
   ctx.logger.info(
     { event: 'token.issued', grant: 'authorization_code', clientId: client.clientId },
     'tokens issued',
@@ -146,8 +156,24 @@ async function authorizationCodeGrant(
   return response;
 }
 
+/**
+ * The client's registered `id_token_signed_response_alg` (OIDC Registration §2) while the server
+ * still offers it; after a key change that dropped it, the signing key's (logged).
+ */
+function idTokenAlg(ctx: ServerContext, client: OAuthClient): SigningAlgorithm | undefined {
+  const registered = client.metadata?.['id_token_signed_response_alg'];
+  if (registered === undefined) return undefined;
+  if (ctx.keys.idTokenKeys.has(registered as SigningAlgorithm)) return registered as SigningAlgorithm;
+  ctx.logger.warn(
+    { event: 'id_token.alg_unavailable', clientId: client.clientId, alg: String(registered) },
+    'the client registered an ID token algorithm no key signs any more: using the signing key',
+  );
+  return undefined;
+}
+
 async function tokenResponse(
   ctx: ServerContext,
+  client: OAuthClient,
   grant: Grant,
   scope: readonly string[],
   refreshToken: string | undefined,
@@ -170,6 +196,7 @@ async function tokenResponse(
   if (scope.length > 0) response.scope = scope.join(' ');
   if (refreshToken !== undefined) response.refresh_token = refreshToken;
   if (scope.includes('openid')) {
+    const alg = idTokenAlg(ctx, client);
     response.id_token = await ctx.tokens.issueIdToken({
       user: await ctx.storage.getUser(grant.userId),
       userId: grant.userId,
@@ -177,6 +204,7 @@ async function tokenResponse(
       scope,
       authTime: grant.authTime,
       ...(nonce === undefined ? {} : { nonce }),
+      ...(alg === undefined ? {} : { alg }),
     });
   }
   return response;
@@ -190,7 +218,7 @@ async function refreshTokenGrant(
 ): Promise<TokenResponse> {
   const presented = params.required('refresh_token', 512);
   const requestedScope = params.optional('scope', 2048);
-  const resource = [...new Set(params.all('resource', 2048))];
+  const resource = canonicalResources(ctx.resources, params.all('resource', 2048));
   if (!client.grantTypes.includes('refresh_token'))
     throw new OAuthError('unauthorized_client', 'the client may not use refresh tokens');
   const invalid = (detail: string) =>
@@ -234,7 +262,7 @@ async function refreshTokenGrant(
       detail: `session lost upstream ${lost}`,
     });
   }
-  const response = await tokenResponse(ctx, result.grant, scope, next, undefined, resource);
+  const response = await tokenResponse(ctx, client, result.grant, scope, next, undefined, resource);
   ctx.logger.info(
     { event: 'token.issued', grant: 'refresh_token', clientId: client.clientId },
     'tokens refreshed',

@@ -1,31 +1,27 @@
-import { type BearerErrorCode, bearerChallenge } from '@auth/protocol';
+import { bearerChallenge } from '@auth/protocol';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
+import { bearerError, bearerTokenOf } from '../bearer-request.js';
 import type { ServerContext } from '../context.js';
 import { lostRequiredUpstream } from '../session-liveness.js';
 
-function bearerError(error: BearerErrorCode, description: string) {
-  return new OAuthError(error, description, {
-    wwwAuthenticate: bearerChallenge({ error, errorDescription: description }),
-    ...(error === 'invalid_request' ? { status: 400 } : {}),
-  });
-}
-
-/** `GET/POST /oauth/userinfo` (OIDC Core §5.3): Bearer access token in the Authorization header (RFC 6750 §2.1). */
+/**
+ * `GET/POST /oauth/userinfo` (OIDC Core §5.3): a Bearer access token in the Authorization header
+ * (RFC 6750 §2.1) or a POST form body (§2.2), whose audience names this server (RFC 9068 §4: the
+ * token issuer adds itself when `openid` is granted) and whose scope holds `openid`.
+ */
 export function userinfoHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     res.set({ 'Cache-Control': 'no-store' });
-    const header = req.headers.authorization;
-    if (header === undefined) {
+    const token = bearerTokenOf(req);
+    if (token === undefined) {
       throw new OAuthError('invalid_token', 'a bearer token is required', {
         wwwAuthenticate: bearerChallenge(),
       });
     }
-    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-    if (match === null) throw bearerError('invalid_request', 'malformed Authorization header');
     let claims: Awaited<ReturnType<typeof ctx.tokens.verifyAccessToken>>;
     try {
-      claims = await ctx.tokens.verifyAccessToken(match[1]!);
+      claims = await ctx.tokens.verifyAccessToken(token);
     } catch (error) {
       if (error instanceof OAuthError)
         throw bearerError('invalid_token', 'the access token is invalid or expired');
@@ -36,7 +32,12 @@ export function userinfoHandler(ctx: ServerContext) {
       throw bearerError('invalid_token', 'the access token is invalid or expired');
     // RFC 9068 §2.2.3: scope is optional; a token without it grants none.
     const scopes = (claims.scope ?? '').split(' ');
-    if (!scopes.includes('openid')) throw bearerError('insufficient_scope', 'the openid scope is required');
+    // RFC 6750 §3: the challenge names the scope the endpoint needs.
+    if (!scopes.includes('openid'))
+      throw bearerError('insufficient_scope', 'the openid scope is required', 'openid');
+    const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audience.includes(ctx.issuer))
+      throw bearerError('invalid_token', 'the access token is not intended for this server');
     const user = await ctx.storage.getUser(claims.sub);
     if (user === undefined) throw bearerError('invalid_token', 'the access token is invalid or expired');
     res.json({

@@ -1,12 +1,19 @@
-import type { StaticClientConfig } from '../../gateway-config.js';
+import type { SigningAlgorithm, StaticClientConfig } from '../../gateway-config.js';
 import type { PathSegment } from '../issue-path.js';
 import type { ParsedSections } from '../parse-sections.js';
 import { checkSecretOfRawEntry, resolveSecret } from '../resolve-secret.js';
 import type { ValidationContext } from '../validation-context.js';
 import { reportDuplicates } from './duplicates.js';
 
-/** Client ids unique, redirect URIs unique, scopes among `scopes_supported`, secrets resolved. */
-export function checkClients(ctx: ValidationContext, sections: ParsedSections): StaticClientConfig[] {
+/**
+ * Client ids unique, redirect URIs unique, scopes among `scopes_supported`, an ID token algorithm
+ * some key signs with (RS256, or `signingAlg`, the first signing key's), secrets resolved.
+ */
+export function checkClients(
+  ctx: ValidationContext,
+  sections: ParsedSections,
+  signingAlg: SigningAlgorithm,
+): StaticClientConfig[] {
   const { issues } = ctx;
   reportDuplicates(
     issues,
@@ -33,6 +40,13 @@ export function checkClients(ctx: ValidationContext, sections: ParsedSections): 
         issues.add([...path, 'scopes', i], 'is not listed in scopes_supported');
       }
     });
+    const alg = entry.id_token_signed_response_alg;
+    if (alg !== undefined && alg !== 'RS256' && alg !== signingAlg) {
+      issues.add(
+        [...path, 'id_token_signed_response_alg'],
+        `must be RS256 or ${signingAlg} (the signing key's algorithm)`,
+      );
+    }
     const clientSecret = resolveSecret(ctx, entry, 'client_secret', path);
     normalized.push({
       clientId: entry.client_id,
@@ -41,6 +55,7 @@ export function checkClients(ctx: ValidationContext, sections: ParsedSections): 
       redirectUris: entry.redirect_uris,
       trusted: entry.trusted,
       ...(entry.scopes === undefined ? {} : { scopes: entry.scopes }),
+      ...(alg === undefined ? {} : { idTokenSignedResponseAlg: alg }),
     });
   });
   return normalized;

@@ -28,4 +28,8 @@ export const clientSchema = strictObject({
     .array(scopeToken)
     .optional()
     .meta({ description: 'Scopes this client may request; absent means every supported scope.' }),
+  id_token_signed_response_alg: z.enum(['ES256', 'RS256', 'EdDSA']).optional().meta({
+    description:
+      "Algorithm of this client's ID tokens (OIDC Registration §2): RS256 or the signing key's; absent means the signing key's.",
+  }),
 }).meta({ description: 'A pre-registered OAuth client.' });

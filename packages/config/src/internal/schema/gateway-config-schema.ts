@@ -5,6 +5,7 @@ import { refreshSchema, usersSchema } from './lifetime-schemas.js';
 import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
 import { registrationSchema } from './registration-schema.js';
+import { allowedHostsSchema, allowedOriginsSchema } from './request-origin-schema.js';
 import { routeSchema } from './route-schema.js';
 import { serverSchema } from './server-schema.js';
 import { signingKeySchema, signingKeysSchema } from './signing-key-schema.js';
@@ -47,6 +48,8 @@ export const scalarSections = {
   server: serverSchema,
   users: usersSchema,
   refresh: refreshSchema,
+  allowed_hosts: allowedHostsSchema,
+  allowed_origins: allowedOriginsSchema,
 } as const;
 
 /** The whole configuration file, as written (snake_case). The single source of truth for the JSON Schema. */
@@ -61,6 +64,8 @@ export const gatewayConfigSchema = strictObject({
   server: scalarSections.server,
   users: scalarSections.users,
   refresh: scalarSections.refresh,
+  allowed_hosts: scalarSections.allowed_hosts,
+  allowed_origins: scalarSections.allowed_origins,
   clients: listSections.clients,
   upstreams: listSections.upstreams,
   routes: listSections.routes,
