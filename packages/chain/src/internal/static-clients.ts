@@ -1,7 +1,7 @@
 import type { StaticClient } from '../authorization-server-options.js';
 import { ChainOptionsError } from '../chain-options-error.js';
-import { displayTextProblem } from './display-metadata.js';
 import type { ServerContext } from './context.js';
+import { displayTextProblem } from './display-metadata.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
 /** Saves the pre-registered clients to storage at start (static clients: never evicted). */
