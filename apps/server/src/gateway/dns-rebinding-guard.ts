@@ -36,7 +36,7 @@ function refuse(res: Response, description: string): void {
  * a JSON error for a request whose `Host` is not the issuer's host or an allowed one, or whose
  * `Origin`, when present, is not the issuer's origin or an allowed one. The check reads the
  * request's own `Host` (the proxy rewrites it for the backend, whose own check then cannot see
- * it). With a loopback issuer, every loopback name on the issuer's port is the issuer's host too
+ * it). With a loopback issuer, every loopback name on any port is the issuer's host too
  * (`localhost` and `127.0.0.1` alike): a rebinding page's requests carry the attacker's name.
  */
 export function dnsRebindingGuard(policy: RequestOriginPolicy, logger: Logger): RequestHandler {
@@ -52,7 +52,8 @@ export function dnsRebindingGuard(policy: RequestOriginPolicy, logger: Logger): 
     const parsed = value === undefined ? undefined : parseHost(value, issuer.protocol);
     if (parsed === undefined) return false;
     if (hosts.has(parsed.host)) return true;
-    return loopbackIssuer && isLoopbackHost(parsed.hostname) && parsed.port === issuer.port;
+    // A loopback name is never a rebinding attacker's name, whatever the port (`--port` may differ).
+    return loopbackIssuer && isLoopbackHost(parsed.hostname);
   };
   const originAllowed = (value: string): boolean => {
     if (!URL.canParse(value)) return false;
