@@ -109,11 +109,7 @@ describe('MCP routes of the reference server: one token, its scope, DNS rebindin
 
   it('refuses a foreign Host with 403 and a JSON error before anything else, and never proxies it', async () => {
     const before = backend.received.length;
-    for (const host of [
-      'evil.example',
-      `evil.example:${server.port}`,
-      'gw.example.com:8443',
-    ]) {
+    for (const host of ['evil.example', `evil.example:${server.port}`, 'gw.example.com:8443']) {
       for (const headers of [{ host }, { host, ...bearer() }]) {
         const response = await send(route(), { headers });
         expect(response.status, host).toBe(403);
