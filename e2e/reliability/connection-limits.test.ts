@@ -29,13 +29,13 @@ describe('client connections are bounded', () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      extraConfig: {
-        server: {
+      editConfig: (config) => {
+        config['server'] = {
           headers_timeout: '2s',
           request_timeout: '3s',
           keep_alive_timeout: '1s',
           max_connections: MAX_CONNECTIONS,
-        },
+        };
       },
     });
     login = await loginThroughGateway(stack.issuer, { username: 'erin' });

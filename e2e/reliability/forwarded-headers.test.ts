@@ -27,7 +27,11 @@ describe('forwarded headers: the backend hears the gateway, not the client', () 
   const secrets = new SecretsSeen();
 
   beforeAll(async () => {
-    stack = await startStack({ extraConfig: { server: { trust_proxy: ['127.0.0.2'] } } });
+    stack = await startStack({
+      editConfig: (config) => {
+        config['server'] = { trust_proxy: ['127.0.0.2'] };
+      },
+    });
     login = await loginThroughGateway(stack.issuer, { username: 'frank' });
     secrets.addLogin(login);
     for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);

@@ -42,7 +42,9 @@ describe('graceful shutdown drains under steady keep-alive traffic, bounded by t
       redisUrl: redis.url,
       signingKey: true,
       extraRoutes: [{ path: '/mcp/hang', backend: hanging.url, upstream: 'corp' }],
-      extraConfig: { server: { shutdown_grace: '3s' } },
+      editConfig: (config) => {
+        config['server'] = { shutdown_grace: '3s' };
+      },
     });
     login = await loginThroughGateway(stack.issuer, { username: 'grace' });
     secrets.addLogin(login);

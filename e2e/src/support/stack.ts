@@ -80,8 +80,6 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   /** Both mock IdPs log in as this user without their form (`--auto-login`), as the demo runs them. */
   autoLogin?: string;
-  /** More top-level config sections (config shape, e.g. `server: { request_timeout: '2s' }`). */
-  extraConfig?: Record<string, Yaml>;
   /** Changes the config before it is written (keys of other sections, upstream settings). */
   editConfig?: (config: Record<string, Yaml | undefined>) => void;
 }
@@ -232,7 +230,6 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
         },
         ...(options.extraRoutes ?? []),
       ],
-      ...options.extraConfig,
     };
     options.editConfig?.(config);
     const configPath = join(dir.path, 'gateway.yaml');
