@@ -21,3 +21,10 @@ export {
   isIdentityMiddleware,
 } from './identity-middleware.js';
 export { createLocalJwks, createRemoteJwks, type JwksSource, type RemoteJwksOptions } from './jwks-source.js';
+export {
+  createProtectedResourceMetadata,
+  type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataDocument,
+  type ProtectedResourceMetadataOptions,
+  protectedResourceMetadataUrl,
+} from './protected-resource-metadata.js';

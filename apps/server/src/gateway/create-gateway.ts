@@ -14,11 +14,7 @@ import { createStorageFromConfig } from './create-storage-from-config.js';
 import { dnsRebindingGuard } from './dns-rebinding-guard.js';
 import { healthRoutes } from './health-routes.js';
 import { inOrder } from './in-order.js';
-import {
-  protectedResourceMetadata,
-  protectedResourceMetadataPath,
-  protectedResourceMetadataUrl,
-} from './protected-resource-metadata.js';
+import { protectedResourceMetadata, protectedResourceMetadataPath } from './protected-resource-metadata.js';
 import { createUpstreamClients } from './upstream-clients-from-config.js';
 
 /** Options of {@link createGateway}. */
@@ -92,9 +88,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   // same list as its RFC 9728 metadata's scopes_supported.
   const challengeScope = config.scopesSupported;
   for (const route of config.routes) {
-    app.get(protectedResourceMetadataPath(route), (_req, res) => {
-      res.set('cache-control', 'public, max-age=300').json(protectedResourceMetadata(config, route));
-    });
+    const metadata = protectedResourceMetadata(config, route);
+    app.get(protectedResourceMetadataPath(route), metadata.handler);
     const identity = createIdentityMiddleware({
       issuer: config.issuer,
       audience: route.resource,
@@ -105,7 +100,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       refreshProviders: [route.upstream],
       refreshLockTtlMs: config.refresh.lockLifetime * 1000,
       refreshWaitTimeoutMs: config.refresh.wait * 1000,
-      resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
+      resourceMetadataUrl: metadata.url,
       challengeScope,
       logger: logger.child({ component: 'identity', route: route.path }),
     });
@@ -113,7 +108,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       providerName: route.upstream,
       headerStrategy: route.headerStrategy,
       ...(route.customHeaderName ? { customHeaderName: route.customHeaderName } : {}),
-      resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
+      resourceMetadataUrl: metadata.url,
       challengeScope,
       logger: logger.child({ component: 'upstreamswap', route: route.path }),
     });

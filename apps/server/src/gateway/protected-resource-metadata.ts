@@ -1,30 +1,26 @@
 import type { GatewayConfig, RouteConfig } from '@auth/config';
+import { createProtectedResourceMetadata, type ProtectedResourceMetadata } from '@auth/identity';
 
-/** Path of a route's RFC 9728 metadata document (RFC 9728 §3.1: the well-known suffix is inserted before the path). */
+/**
+ * Path the gateway serves a route's RFC 9728 metadata at (RFC 9728 §3.1: the well-known suffix is
+ * inserted before the path). Routes are mounted at their own path, the issuer's path not included.
+ */
 export function protectedResourceMetadataPath(route: Pick<RouteConfig, 'path'>): string {
   return `/.well-known/oauth-protected-resource${route.path}`;
 }
 
-/** Absolute URL of a route's metadata document, as sent in `WWW-Authenticate: Bearer resource_metadata=…`. */
-export function protectedResourceMetadataUrl(
-  config: Pick<GatewayConfig, 'issuer'>,
-  route: RouteConfig,
-): string {
-  const issuer = new URL(config.issuer);
-  const base = issuer.pathname === '/' ? '' : issuer.pathname;
-  return `${issuer.origin}/.well-known/oauth-protected-resource${base}${route.path}`;
-}
-
-/** RFC 9728 §2 protected resource metadata of one route. */
+/**
+ * RFC 9728 metadata of one route, from `@auth/identity`: its `url` is what `WWW-Authenticate:
+ * Bearer resource_metadata=…` sends, its `handler` serves the document.
+ */
 export function protectedResourceMetadata(
-  config: GatewayConfig,
+  config: Pick<GatewayConfig, 'issuer' | 'scopesSupported'>,
   route: RouteConfig,
-): Record<string, unknown> {
-  return {
+): ProtectedResourceMetadata {
+  return createProtectedResourceMetadata({
     resource: route.resource,
-    authorization_servers: [config.issuer],
-    bearer_methods_supported: ['header'],
-    scopes_supported: config.scopesSupported,
-    resource_name: `${route.path} (upstream ${route.upstream})`,
-  };
+    authorizationServers: [config.issuer],
+    scopesSupported: config.scopesSupported,
+    resourceName: `${route.path} (upstream ${route.upstream})`,
+  });
 }
