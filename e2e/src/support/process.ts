@@ -27,9 +27,13 @@ export interface RunningProcess {
 /** Options of {@link spawnCli}. */
 export interface SpawnOptions {
   name: string;
-  /** Repository-relative path of a TypeScript entry point. */
+  /** Repository-relative path of a TypeScript entry point (or, with `cwd`, a path relative to it). */
   script: string;
   args: string[];
+  /** Working directory; default the repository root. */
+  cwd?: string;
+  /** Node's own arguments before `script`; default `--conditions=dev-source --import tsx` (from source). */
+  nodeArgs?: string[];
   env?: Record<string, string>;
   /** A line of stdout matching this means ready; its first group becomes `ready`. */
   readyPattern: RegExp;
@@ -46,15 +50,19 @@ process.once('exit', () => {
 
 /**
  * Spawns `node --conditions=dev-source --import tsx <script> …args` with cwd at the
- * repository root and waits for the ready line. The environment is minimal (PATH plus
+ * repository root (unless `nodeArgs` and `cwd` say otherwise) and waits for the ready line. The environment is minimal (PATH plus
  * `env`), so no secret of the test runner leaks in and none is needed.
  */
 export async function spawnCli(options: SpawnOptions): Promise<RunningProcess> {
   const child = spawn(
     process.execPath,
-    ['--conditions=dev-source', '--import', 'tsx', options.script, ...options.args],
+    [
+      ...(options.nodeArgs ?? ['--conditions=dev-source', '--import', 'tsx']),
+      options.script,
+      ...options.args,
+    ],
     {
-      cwd: repoRoot,
+      cwd: options.cwd ?? repoRoot,
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
