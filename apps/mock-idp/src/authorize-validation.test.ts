@@ -318,6 +318,8 @@ describe('issuer with a path', () => {
     [{ clientId: '' }, /clientId/],
     [{ accessTokenTtlSeconds: 0 }, /accessTokenTtlSeconds/],
     [{ autoLogin: ' alice ' }, /autoLogin/],
+    [{ title: '' }, /title/],
+    [{ title: 'Corp\nSSO' }, /title/],
     [{ redirectUris: ['/relative'] }, /redirectUris\[0\]/],
     [{ port: 70_000 }, /port/],
   ])('rejects options %j with a typed error', async (bad, message) => {

@@ -22,6 +22,12 @@ export interface MockIdpOptions {
   clientSecret?: string;
   /** Registered redirect URIs, matched exactly. Absent: any absolute http(s) `redirect_uri` is accepted. */
   redirectUris?: readonly string[];
+  /**
+   * Heading of the login page (and its `<title>`), e.g. `Corp SSO — step 1 of 2`: a demo that
+   * knows its chain's order names the provider and the step. Default `Mock OIDC provider <issuer>`
+   * or `Mock GitHub <issuer>`.
+   */
+  title?: string;
   /** Skip the login form and log in as this username. */
   autoLogin?: string;
   /** Access (and ID) token lifetime; default 3600. */

@@ -84,6 +84,8 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     clientSecret: options.clientSecret,
     redirectUris: options.redirectUris === undefined ? undefined : [...options.redirectUris],
     autoLogin: options.autoLogin,
+    title:
+      options.title ?? (options.mode === 'oidc' ? `Mock OIDC provider ${issuer}` : `Mock GitHub ${issuer}`),
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     refreshTokens: options.refreshTokens ?? true,
     now,

@@ -52,7 +52,7 @@ function freshSignInReason(
  * back here with a `username`.
  */
 export function authorizeHandler(ctx: IdpContext) {
-  const title = ctx.mode === 'oidc' ? `Mock OIDC provider ${ctx.issuer}` : `Mock GitHub ${ctx.issuer}`;
+  const title = ctx.title;
   const action = ctx.basePath + endpointPaths(ctx.mode).authorize;
 
   return (req: Request, res: Response): void => {

@@ -15,6 +15,8 @@ export interface IdpContext {
   clientSecret: string | undefined;
   redirectUris: readonly string[] | undefined;
   autoLogin: string | undefined;
+  /** Heading of the login and error pages. */
+  title: string;
   accessTokenTtlSeconds: number;
   refreshTokens: boolean;
   now: () => number;

@@ -18,6 +18,8 @@ describe('parseCliArgs', () => {
       '--access-token-ttl',
       '120',
       '--no-refresh-tokens',
+      '--title',
+      'Corp SSO — step 1 of 2',
     ]);
     expect(parsed).toEqual({
       help: false,
@@ -30,6 +32,7 @@ describe('parseCliArgs', () => {
         autoLogin: 'alice',
         accessTokenTtlSeconds: 120,
         refreshTokens: false,
+        title: 'Corp SSO — step 1 of 2',
       },
     });
   });

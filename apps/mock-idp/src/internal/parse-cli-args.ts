@@ -3,7 +3,7 @@ import type { MockIdpOptions } from '../mock-idp-options.js';
 
 export const USAGE = `usage: mock-idp --issuer URL --mode oidc|oauth2 --client-id ID [--client-secret S]
                 [--redirect-uri URI]... [--auto-login USER] [--access-token-ttl SECONDS]
-                [--no-refresh-tokens]
+                [--no-refresh-tokens] [--title TEXT]
 
   --issuer URL             the issuer; the server listens on its port (0: a free port)
   --mode oidc|oauth2       an OpenID Provider, or a GitHub-shaped OAuth 2.0 server
@@ -13,6 +13,7 @@ export const USAGE = `usage: mock-idp --issuer URL --mode oidc|oauth2 --client-i
   --auto-login USER        skip the login form and log in as USER
   --access-token-ttl SECS  access token lifetime (default 3600)
   --no-refresh-tokens      issue no refresh tokens
+  --title TEXT             heading of the login page (e.g. "Corp SSO — step 1 of 2")
   --help                   this text`;
 
 /** A usage problem: the CLI prints it with the usage text and exits 2. */
@@ -53,6 +54,7 @@ export function parseCliArgs(
     options.accessTokenTtlSeconds = Number(ttl);
   }
   if (values['no-refresh-tokens'] === true) options.refreshTokens = false;
+  if (values.title !== undefined) options.title = values.title;
   return { help: false, options };
 }
 
@@ -70,6 +72,7 @@ function parse(argv: readonly string[]) {
       'auto-login': { type: 'string' },
       'access-token-ttl': { type: 'string' },
       'no-refresh-tokens': { type: 'boolean' },
+      title: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

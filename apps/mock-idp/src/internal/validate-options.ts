@@ -33,6 +33,12 @@ export function validateOptions(options: MockIdpOptions): void {
       }
     });
   }
+  if (
+    options.title !== undefined &&
+    (typeof options.title !== 'string' || !/^[^\p{Cc}]{1,200}$/u.test(options.title))
+  ) {
+    fail('title: must be 1 to 200 characters without control characters');
+  }
   if (options.autoLogin !== undefined && normalizeUsername(options.autoLogin) !== options.autoLogin) {
     fail('autoLogin: must be a username of 1 to 100 printable characters without surrounding spaces');
   }
