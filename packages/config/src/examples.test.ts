@@ -45,16 +45,16 @@ describe('examples/', () => {
     expect(config.signingKeys).toEqual([]);
   });
 
-  it('two-upstreams.yaml: the demo, corp (oidc) then github (oauth2), with a trusted demo client', () => {
+  it('two-upstreams.yaml: the demo, corp (oidc) then github (oauth2), with an untrusted demo client (the consent page shows) and display names', () => {
     const config = loadConfig(example('two-upstreams.yaml'), { env: BASE_ENV, maxUpstreams: 2 });
     expect(config.upstreams.map((upstream) => upstream.clientSecret?.reveal())).toEqual([
       SECRET_VALUES.corp,
       SECRET_VALUES.github,
     ]);
     expect(config.issuer).toBe('http://127.0.0.1:8080');
-    expect(config.upstreams.map((upstream) => [upstream.name, upstream.type])).toEqual([
-      ['corp', 'oidc'],
-      ['github', 'oauth2'],
+    expect(config.upstreams.map((upstream) => [upstream.name, upstream.type, upstream.displayName])).toEqual([
+      ['corp', 'oidc', 'Corp SSO'],
+      ['github', 'oauth2', 'GitHub'],
     ]);
     expect((config.upstreams[1] as OAuth2UpstreamConfig).userinfo).toEqual({
       endpoint: 'http://127.0.0.1:9002/user',
@@ -84,7 +84,7 @@ describe('examples/', () => {
         clientId: 'demo',
         clientName: 'Gateway demo page',
         redirectUris: ['http://127.0.0.1:8090/callback'],
-        trusted: true,
+        trusted: false,
       },
     ]);
   });

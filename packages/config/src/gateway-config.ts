@@ -56,6 +56,8 @@ export interface StaticClientConfig {
 interface UpstreamBase {
   /** `^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`; `default` for a lone unnamed upstream. */
   name: string;
+  /** How the consent page names this IdP to the user; absent = `name`. */
+  displayName?: string;
   clientId: string;
   /** Absent = public client (PKCE only). */
   clientSecret?: Secret;

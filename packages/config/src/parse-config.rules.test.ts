@@ -147,6 +147,14 @@ const accepted: Accepted[] = [
     check: (c) => expect((c.upstreams[1] as OAuth2UpstreamConfig).reauthenticationPrompt).toBe('login'),
   },
   {
+    rule: 'display_name of an upstream is kept; absent, none is set (the consent page shows the name)',
+    config: variant(base, { 'upstreams.0.display_name': 'Corp SSO', 'upstreams.1.display_name': 'GitHub' }),
+    check: (c) => {
+      expect(c.upstreams.map((u) => u.displayName)).toEqual(['Corp SSO', 'GitHub']);
+      expect(parseConfig(base, { env: BASE_ENV }).upstreams[0]).not.toHaveProperty('displayName');
+    },
+  },
+  {
     rule: 'oidc upstream with issuer',
     config: base,
     check: (c) => expect(c.upstreams[0]).toMatchObject({ type: 'oidc', issuer: 'http://127.0.0.1:9001' }),
@@ -684,6 +692,30 @@ const rejected: Rejected[] = [
     config: variant(base, { 'upstreams.1.optional': 'yes' }),
     path: 'upstreams[1].optional',
     message: /^must be true or false$/,
+  },
+  {
+    rule: 'display_name empty',
+    config: variant(base, { 'upstreams.0.display_name': ' ' }),
+    path: 'upstreams[0].display_name',
+    message: /^must be 1 to 100 characters/,
+  },
+  {
+    rule: 'display_name longer than 100 characters',
+    config: variant(base, { 'upstreams.1.display_name': 'x'.repeat(101) }),
+    path: 'upstreams[1].display_name',
+    message: /^must be 1 to 100 characters/,
+  },
+  {
+    rule: 'display_name with a right-to-left override (it could reorder the consent page)',
+    config: variant(base, { 'upstreams.1.display_name': 'GitHub\u202e' }),
+    path: 'upstreams[1].display_name',
+    message: /bidirectional formatting/,
+  },
+  {
+    rule: 'display_name not a string',
+    config: variant(base, { 'upstreams.0.display_name': 7 }),
+    path: 'upstreams[0].display_name',
+    message: /string/,
   },
   {
     rule: 'reauthentication_prompt not select_account or login',

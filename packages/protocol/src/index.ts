@@ -4,6 +4,7 @@ export {
   invalidAccessTokenClaim,
 } from './access-token-claims.js';
 export { type BearerChallengeParams, bearerChallenge } from './bearer-challenge.js';
+export { hasHiddenFormatting } from './display-text.js';
 export { type Logger, silentLogger } from './logger.js';
 export { isLoopbackHost } from './loopback.js';
 export type * from './oauth-error-code.js';

@@ -63,6 +63,7 @@ export function checkUpstreams(
     const clientSecret = resolveSecret(ctx, entry, 'client_secret', path);
     const base = {
       name: entry.name ?? DEFAULT_UPSTREAM_NAME,
+      ...(entry.display_name === undefined ? {} : { displayName: entry.display_name }),
       clientId: entry.client_id,
       ...(clientSecret === undefined ? {} : { clientSecret }),
       scopes: entry.scopes,

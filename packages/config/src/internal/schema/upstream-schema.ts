@@ -1,4 +1,4 @@
-import { secureUrlProblem } from '@auth/protocol';
+import { hasHiddenFormatting, secureUrlProblem } from '@auth/protocol';
 import * as z from 'zod';
 import {
   checkedString,
@@ -16,10 +16,21 @@ function upstreamUrl(description: string) {
 
 const fieldName = nonEmptyString;
 
+/** Text a user reads on the consent page: 1 to 100 characters, nothing that hides or reorders it. */
+function displayNameProblem(value: string): string | undefined {
+  if (value.trim() === '' || value.length > 100) return 'must be 1 to 100 characters, not only spaces';
+  if (hasHiddenFormatting(value)) return 'must not contain control or bidirectional formatting characters';
+  return undefined;
+}
+
 const common = {
   name: upstreamName.optional().meta({
     description:
       'Unique name, ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$. May be omitted only for a lone upstream, which is then named "default".',
+  }),
+  display_name: checkedString(displayNameProblem).optional().meta({
+    description:
+      'How the consent page names this IdP to the user (e.g. "Corp SSO"); 1 to 100 characters. Default: the name.',
   }),
   client_id: nonEmptyString.meta({ description: 'The gateway\u2019s client id at this IdP.' }),
   ...secretSource(
