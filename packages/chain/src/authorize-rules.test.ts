@@ -337,6 +337,18 @@ describe('/oauth/authorize rules', () => {
       expect(response.headers.get('location')!.startsWith(h.idps['corp']!.url)).toBe(true);
     });
 
+    it('a trusted client asking prompt=consent gets the page all the same (OIDC Core §3.1.2.1); allow goes on to the first upstream', async () => {
+      const browser = new Browser();
+      const landing = await browser.navigate('GET', authorizeUrl({ prompt: 'consent' }));
+      if (!('html' in landing)) throw new Error('no consent page');
+      expect(landing.status).toBe(200);
+      expect(landing.url.startsWith(`${h.issuer}/oauth/authorize`)).toBe(true);
+      const form = parseForms(landing).find((f) => 'csrf_token' in f.fields)!;
+      const corp = new URL(h.idps['corp']!.url).origin;
+      const next = await browser.submit(form, { decision: 'allow' }, (url) => url.origin === corp);
+      expect('stoppedAt' in next && next.stoppedAt.origin).toBe(corp);
+    });
+
     it('deny → access_denied with state and iss, no upstream visited', async () => {
       const fc = await registeredClient(h);
       const before = idpRequests();

@@ -139,12 +139,14 @@ export function authorizeHandler(ctx: ServerContext) {
       return;
     }
 
-    // Rule 3: consent, unless trusted or remembered for this browser (OIDC `prompt=consent` asks again).
+    // Rule 3: consent, unless trusted or remembered for this browser; `prompt=consent` (OIDC Core
+    // §3.1.2.1) asks again, a trusted client included.
     const now = ctx.now();
-    const remembered =
+    const skip =
       !prompt.includes('consent') &&
-      isConsentRemembered(req, ctx.cookieSecret, now, consentSubject(client, redirectUri), request.scope);
-    if (client.trusted === true || remembered) {
+      (client.trusted === true ||
+        isConsentRemembered(req, ctx.cookieSecret, now, consentSubject(client, redirectUri), request.scope));
+    if (skip) {
       await startChain(ctx, request, res, 302);
       return;
     }
