@@ -12,6 +12,11 @@ export interface ChainUpstream {
   client: UpstreamClient;
   /** When true, a failing leg is skipped instead of failing the chain. Default false. */
   optional?: boolean;
+  /**
+   * How the consent page names this upstream to the user (e.g. `Corp SSO`): 1 to 100 characters, no
+   * control or bidirectional formatting character. Default the client's `name`.
+   */
+  displayName?: string;
 }
 
 /** Signing algorithms of the AS's tokens (RFC 7518 §3.1, RFC 8037). */

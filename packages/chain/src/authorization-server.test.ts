@@ -73,6 +73,21 @@ describe('createAuthorizationServer options', () => {
     await as.close();
   });
 
+  it.each([
+    ['empty', ' '],
+    ['too long', 'x'.repeat(101)],
+    ['with a right-to-left override', 'Corp\u202eSSO'],
+    ['with a line break', 'Corp\nSSO'],
+  ])('refuses an upstream displayName %s', async (_what, displayName) => {
+    await expect(
+      createAuthorizationServer(options({ upstreams: [{ ...upstream(), displayName }] })),
+    ).rejects.toMatchObject({
+      name: 'ChainOptionsError',
+      code: 'ERR_CHAIN_INVALID_OPTION',
+      message: expect.stringContaining('upstreams[0].displayName'),
+    });
+  });
+
   it('refuses two upstreams of one name (their callback paths would collide)', async () => {
     await expect(
       createAuthorizationServer(options({ upstreams: [upstream('corp'), upstream('corp')] })),

@@ -1,4 +1,4 @@
-import { issuerProblem, type Logger, silentLogger } from '@auth/protocol';
+import { hasHiddenFormatting, issuerProblem, type Logger, silentLogger } from '@auth/protocol';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '@auth/upstream';
 import express, {
   type NextFunction,
@@ -95,7 +95,24 @@ function checkUpstreams(
         'ERR_CHAIN_INVALID_OPTION',
         `upstreams[${index}]: the client's timeoutMs must be a positive integer`,
       );
-    checked.push({ name: client.name, optional: upstream?.optional === true, client, timeoutMs });
+    const displayName = upstream?.displayName ?? client.name;
+    if (
+      typeof displayName !== 'string' ||
+      displayName.trim() === '' ||
+      displayName.length > 100 ||
+      hasHiddenFormatting(displayName)
+    )
+      throw new ChainOptionsError(
+        'ERR_CHAIN_INVALID_OPTION',
+        `upstreams[${index}].displayName must be 1 to 100 characters without control or bidirectional formatting characters`,
+      );
+    checked.push({
+      name: client.name,
+      displayName,
+      optional: upstream?.optional === true,
+      client,
+      timeoutMs,
+    });
   });
   return checked;
 }

@@ -503,3 +503,38 @@ describe('/oauth/authorize rules', () => {
     expect(run.callback.href.startsWith(`${CLIENT_REDIRECT}?`)).toBe(true);
   });
 });
+
+describe('the consent page names each upstream by its display name, in chain order', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      upstreams: [
+        { name: 'corp', mode: 'oidc', displayName: 'Corp SSO' },
+        { name: 'github', mode: 'oauth2', displayName: 'GitHub <Enterprise> & Co' },
+      ],
+      clients: [{ clientId: 'app', redirectUris: [LOOPBACK], trusted: false }],
+    });
+  });
+  afterAll(() => h.close());
+
+  it('shows the display names escaped, never the names', async () => {
+    const challenge = await calculatePKCECodeChallenge(generateRandomCodeVerifier());
+    const url = new URL(`${h.issuer}/oauth/authorize`);
+    url.search = new URLSearchParams({
+      client_id: 'app',
+      redirect_uri: LOOPBACK,
+      response_type: 'code',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      scope: 'openid',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const first = html.indexOf('<li>Corp SSO</li>');
+    expect(first).toBeGreaterThan(-1);
+    expect(html.indexOf('<li>GitHub &lt;Enterprise&gt; &amp; Co</li>')).toBeGreaterThan(first);
+    expect(html).not.toContain('<li>corp</li>');
+    expect(html).not.toContain('<li>github</li>');
+  });
+});

@@ -23,7 +23,13 @@ const config = (): GatewayConfig => ({
       },
       clients: [{ client_id: 'demo', redirect_uris: ['http://127.0.0.1:8090/callback'], trusted: true }],
       upstreams: [
-        { name: 'corp', type: 'oidc', issuer: 'http://127.0.0.1:9001', client_id: 'gw' },
+        {
+          name: 'corp',
+          display_name: 'Corp SSO',
+          type: 'oidc',
+          issuer: 'http://127.0.0.1:9001',
+          client_id: 'gw',
+        },
         { name: 'extra', type: 'oidc', issuer: 'http://127.0.0.1:9003', client_id: 'gw', optional: true },
       ],
       routes: [
@@ -47,6 +53,8 @@ describe('chainOptionsFromConfig', () => {
     expect(options.upstreams.map((upstream) => upstream.client)).toEqual(upstreamClients);
     expect(options.upstreams[0]!.client).toBe(upstreamClients[0]);
     expect(options.upstreams.map((upstream) => upstream.optional)).toEqual([false, true]);
+    // The consent page's names: the configured one, else none (the chain shows the upstream's name).
+    expect(options.upstreams.map((upstream) => upstream.displayName)).toEqual(['Corp SSO', undefined]);
     expect(options.audiences).toEqual(['http://127.0.0.1:8080/mcp/corp', 'http://127.0.0.1:8080/mcp/extra']);
     expect(options.lifetimes).toEqual({ accessToken: 300, refreshToken: 86_400, authorizationCode: 30 });
     expect(options.scopesSupported).toEqual(['openid', 'profile', 'offline_access']);

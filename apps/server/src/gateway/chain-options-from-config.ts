@@ -22,7 +22,11 @@ export function chainOptionsFromConfig(
     const client = runtime.upstreamClients.find((candidate) => candidate.name === upstream.name);
     if (client === undefined)
       throw new ChainOptionsError('ERR_CHAIN_UPSTREAM_MISMATCH', `no upstream client named ${upstream.name}`);
-    return { client, optional: upstream.optional };
+    return {
+      client,
+      optional: upstream.optional,
+      ...(upstream.displayName === undefined ? {} : { displayName: upstream.displayName }),
+    };
   });
   return {
     issuer: config.issuer,

@@ -9,6 +9,8 @@ import type { TokenIssuer } from './token-issuer.js';
 /** One upstream of the chain: its name (the client's), whether it may be skipped, its client. */
 export interface Upstream {
   name: string;
+  /** How the consent page names it (the name when none was given). */
+  displayName: string;
   optional: boolean;
   client: UpstreamClient;
   /** Bound on each call of a leg to this upstream (the client's own timeout, else the server's). */

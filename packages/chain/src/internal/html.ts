@@ -56,7 +56,8 @@ export interface ConsentPageInput {
   /** The host of the client's metadata document, for a client identified by its URL. */
   documentHost?: string;
   scopes: readonly string[];
-  upstreams: ReadonlyArray<{ name: string; optional: boolean }>;
+  /** In chain order; each shown by its display name. */
+  upstreams: ReadonlyArray<{ displayName: string; optional: boolean }>;
   action: string;
   interactionId: string;
   csrfToken: string;
@@ -89,7 +90,7 @@ export function sendConsentPage(res: Response, input: ConsentPageInput): void {
       ? '<li>no scopes</li>'
       : input.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('');
   const upstreams = input.upstreams
-    .map((u) => `<li>${escapeHtml(u.name)}${u.optional ? ' (optional)' : ''}</li>`)
+    .map((u) => `<li>${escapeHtml(u.displayName)}${u.optional ? ' (optional)' : ''}</li>`)
     .join('');
   sendHtml(
     res,

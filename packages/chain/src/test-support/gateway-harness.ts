@@ -22,6 +22,8 @@ export interface HarnessUpstream {
   publicClient?: boolean;
   /** The mock IdP's clock (its sessions' auth_time, its tokens' iat); default `Date.now`. */
   now?: () => number;
+  /** How the consent page names it (default: the name). */
+  displayName?: string;
   /** An oauth2 upstream's prompt for signing in again (the client's default: select_account). */
   reauthenticationPrompt?: 'select_account' | 'login';
 }
@@ -92,7 +94,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const issuer = server.url;
   const idps: Record<string, MockIdp> = {};
   const secrets: string[] = [];
-  const upstreamOptions: Array<{ optional: boolean; client: UpstreamClientOptions }> = [];
+  const upstreamOptions: Array<{ optional: boolean; displayName?: string; client: UpstreamClientOptions }> =
+    [];
   try {
     for (const upstream of options.upstreams) {
       const clientSecret =
@@ -114,6 +117,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       };
       upstreamOptions.push({
         optional: upstream.optional ?? false,
+        ...(upstream.displayName === undefined ? {} : { displayName: upstream.displayName }),
         client:
           upstream.mode === 'oidc'
             ? {
@@ -150,8 +154,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 3000;
     // The app's part: one client per upstream (mock IdPs are http on loopback), logging to the
     // recording log so the leak checks see the upstream clients' lines too.
-    const upstreams: ChainUpstream[] = upstreamOptions.map(({ optional, client }) => ({
+    const upstreams: ChainUpstream[] = upstreamOptions.map(({ optional, displayName, client }) => ({
       optional,
+      ...(displayName === undefined ? {} : { displayName }),
       client: createUpstreamClient(client, {
         timeoutMs: upstreamTimeoutMs,
         logger: logs,

@@ -167,7 +167,7 @@ export function authorizeHandler(ctx: ServerContext) {
       redirect: redirectTarget(redirectUri),
       ...(lookup.documentHost === undefined ? {} : { documentHost: lookup.documentHost }),
       scopes: request.scope,
-      upstreams: ctx.upstreams.map((u) => ({ name: u.name, optional: u.optional })),
+      upstreams: ctx.upstreams.map((u) => ({ displayName: u.displayName, optional: u.optional })),
       action: endpoint(ctx, '/oauth/consent'),
       interactionId,
       csrfToken,
