@@ -10,6 +10,11 @@ export interface EchoedRequest {
   /** The header lines exactly as received (name, value, name, value, …). */
   rawHeaders: string[];
   body: string;
+  /**
+   * With `watchIssuer`: the (lower-case) names of the headers that carried a JWT whose `iss` is that
+   * issuer, e.g. the gateway's own access token; `[]` when none did.
+   */
+  jwtFrom?: string[];
 }
 
 /** A running echo backend. */
@@ -20,14 +25,48 @@ export interface EchoBackend {
   close(): Promise<void>;
 }
 
+/** A compact JWS anywhere in a header value (`Bearer eyJ…`, a bare token, a list). */
+const COMPACT_JWS = /[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+
+/** The issuer of a JWT (read, not verified), or undefined when `value` is not one. */
+function jwtIssuer(value: string): string | undefined {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(value.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const iss = (payload as { iss?: unknown } | null)?.iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The names of the headers of `rawHeaders` carrying a JWT of `issuer`, each once, in order. */
+function headersWithJwtOf(rawHeaders: readonly string[], issuer: string): string[] {
+  const names = new Set<string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const value = rawHeaders[i + 1] ?? '';
+    if ([...value.matchAll(COMPACT_JWS)].some(([token]) => jwtIssuer(token) === issuer))
+      names.add((rawHeaders[i] ?? '').toLowerCase());
+  }
+  return [...names];
+}
+
 /**
  * A stand-in MCP backend for the demo and the tests: it answers every request with a
  * JSON echo of what it received (method, path, headers, raw header lines, body); a path
  * ending in `/sse` with `count` server-sent events `interval_ms` apart, one ending in
- * `/slow` after `ms` milliseconds. Port 0 (a free one) unless given.
+ * `/slow` after `ms` milliseconds. Port 0 (a free one) unless given. With `watchIssuer` each answer
+ * also says which headers carried a JWT of that issuer (`jwtFrom`), so a demo can show that no
+ * backend saw the gateway's token.
  */
 export async function startEchoBackend(
-  options: { name: string; port?: number; host?: string; sseIntervalMs?: number } = { name: 'echo' },
+  options: {
+    name: string;
+    port?: number;
+    host?: string;
+    sseIntervalMs?: number;
+    /** Report in each answer's `jwtFrom` which headers carried a JWT of this issuer (the gateway's). */
+    watchIssuer?: string;
+  } = { name: 'echo' },
 ): Promise<EchoBackend> {
   const received: EchoedRequest[] = [];
   const server = createServer(async (req: IncomingMessage, res) => {
@@ -45,6 +84,9 @@ export async function startEchoBackend(
       headers: req.headers,
       rawHeaders: req.rawHeaders,
       body: Buffer.concat(chunks).toString('utf8'),
+      ...(options.watchIssuer === undefined
+        ? {}
+        : { jwtFrom: headersWithJwtOf(req.rawHeaders, options.watchIssuer) }),
     };
     received.push(echoed);
     if (url.pathname.endsWith('/sse')) {
