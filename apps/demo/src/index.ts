@@ -1,2 +1,4 @@
 export { type DemoClientOptions, startDemoClient } from './demo-client.js';
-export { startDemo } from './start-demo.js';
+export { DEFAULT_PORTS, type DemoPorts, parseDemoPorts } from './demo-ports.js';
+export type { DemoRoute, DemoUpstream } from './sign-in-report.js';
+export { type DemoOptions, startDemo } from './start-demo.js';

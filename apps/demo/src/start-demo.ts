@@ -1,75 +1,129 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@auth/config';
-import { startMockIdp } from '@auth/mock-idp';
+import { type GatewayConfig, loadConfig } from '@auth/config';
+import { type MockIdp, startMockIdp } from '@auth/mock-idp';
 import { createGateway, createLogger, shutdownGracefully } from '@auth/server';
 import { startEchoBackend } from '@auth/test-kit/echo-backend';
 import { startDemoClient } from './demo-client.js';
+import { DEFAULT_PORTS, type DemoPorts, parseDemoPorts, withPorts } from './demo-ports.js';
+import type { DemoRoute, DemoUpstream } from './sign-in-report.js';
 
-/** The demo's fixed loopback ports, matching `examples/two-upstreams.yaml`. */
-const PORTS = {
-  gateway: 8080,
-  corp: 9001,
-  github: 9002,
-  corpBackend: 9101,
-  githubBackend: 9102,
-  client: 8090,
-};
 const DEMO_SECRETS = { CORP_CLIENT_SECRET: 'demo-corp-secret', GITHUB_CLIENT_SECRET: 'demo-github-secret' };
 
+/** Options of {@link startDemo}. */
+export interface DemoOptions {
+  /** Ports to use instead of the example config's (`DEMO_PORTS` for the entry point). */
+  ports?: Partial<DemoPorts>;
+}
+
+/** The IdP ports by upstream name (the example's two upstreams). */
+const idpPort = (ports: DemoPorts, name: string): number => {
+  if (name === 'corp') return ports.corp;
+  if (name === 'github') return ports.github;
+  throw new Error(`the demo has no mock IdP for an upstream named ${name}`);
+};
+
+/** The route's credential header as the backend sees it (lower-case, as Node reports headers). */
+const credentialHeader = (route: GatewayConfig['routes'][number]): string =>
+  route.headerStrategy === 'custom' && route.customHeaderName !== undefined
+    ? route.customHeaderName.toLowerCase()
+    : 'authorization';
+
 /**
- * `npm start`: two mock IdPs (an OIDC "corp" and a GitHub-shaped "github"), two
- * echo backends, the gateway on memory storage, and a demo client page to click
- * through the whole chain.
+ * `npm start`: two mock IdPs (an OIDC "corp" and a GitHub-shaped "github"), each naming its
+ * provider and its step in the chain, two echo backends, the gateway on memory storage, and a demo
+ * client page to click through the whole chain (consent included) and sign out again.
  */
-export async function startDemo(): Promise<() => Promise<void>> {
+export async function startDemo(options: DemoOptions = {}): Promise<() => Promise<void>> {
+  const ports: DemoPorts = { ...DEFAULT_PORTS, ...options.ports };
   // Human lines in the demo's terminal (LOG_FORMAT=json for the machine form).
   const logger = createLogger({
     level: process.env.LOG_LEVEL ?? 'info',
     format: process.env.LOG_FORMAT === 'json' ? 'json' : 'pretty',
   });
   const configPath = fileURLToPath(new URL('../../../examples/two-upstreams.yaml', import.meta.url));
-  const config = await loadConfig(configPath, { env: { ...DEMO_SECRETS, ...process.env } });
-  const startIdp = (name: 'corp' | 'github', mode: 'oidc' | 'oauth2', clientSecret: string) =>
-    startMockIdp({
-      mode,
-      port: PORTS[name],
-      clientId: 'gateway',
-      clientSecret,
-      redirectUris: [`${config.issuer}/oauth/callback/${name}`],
-    });
-  const corp = await startIdp('corp', 'oidc', DEMO_SECRETS.CORP_CLIENT_SECRET);
-  const github = await startIdp('github', 'oauth2', DEMO_SECRETS.GITHUB_CLIENT_SECRET);
-  const corpBackend = await startEchoBackend({ name: 'corp-backend', port: PORTS.corpBackend });
-  const githubBackend = await startEchoBackend({ name: 'github-backend', port: PORTS.githubBackend });
-  const gateway = await createGateway({ config, logger, warnOnMemoryStorage: false });
-  const server = gateway.app.listen(PORTS.gateway, '127.0.0.1');
-  await once(server, 'listening');
-  const client = await startDemoClient({
-    gatewayUrl: config.issuer,
-    clientId: 'demo',
-    port: PORTS.client,
-    routes: config.routes.map((route) => route.path),
+  const config = loadConfig(configPath, {
+    env: { ...DEMO_SECRETS, ...process.env },
+    readFile: (file) => withPorts(readFileSync(file, 'utf8'), ports),
   });
-  process.stdout.write(
-    `\nDemo ready. Open ${client.url} and sign in.\n` +
-      `  gateway   ${config.issuer}\n  corp IdP  ${corp.url} (OIDC)\n  github    ${github.url} (GitHub-shaped OAuth 2.0)\n` +
-      `  backends  ${corpBackend.url}, ${githubBackend.url}\nPress Ctrl+C to stop.\n`,
-  );
+  const upstreams: DemoUpstream[] = config.upstreams.map((u) => ({
+    name: u.name,
+    displayName: u.displayName ?? u.name,
+  }));
+  const idps: MockIdp[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    for (const [index, upstream] of config.upstreams.entries()) {
+      const idp = await startMockIdp({
+        mode: upstream.type,
+        port: idpPort(ports, upstream.name),
+        clientId: upstream.clientId,
+        ...(upstream.clientSecret === undefined ? {} : { clientSecret: upstream.clientSecret.reveal() }),
+        redirectUris: [`${config.issuer}/oauth/callback/${upstream.name}`],
+        // The demo knows its chain's order: each IdP page says which provider and which step.
+        title: `${upstreams[index]!.displayName} — step ${index + 1} of ${config.upstreams.length}`,
+      });
+      idps.push(idp);
+      closers.push(() => idp.close());
+    }
+    const backends = await Promise.all(
+      [
+        { name: 'corp-backend', port: ports.corpBackend },
+        { name: 'github-backend', port: ports.githubBackend },
+      ].map((backend) => startEchoBackend({ ...backend, watchIssuer: config.issuer })),
+    );
+    for (const backend of backends) closers.push(() => backend.close());
+    const gateway = await createGateway({ config, logger, warnOnMemoryStorage: false });
+    const server = gateway.app.listen(ports.gateway, '127.0.0.1');
+    await once(server, 'listening');
+    closers.unshift(async () => {
+      await shutdownGracefully(server, () => gateway.close(), 2000);
+    });
+    const routes: DemoRoute[] = config.routes.map((route) => ({
+      path: route.path,
+      upstream: route.upstream,
+      header: credentialHeader(route),
+    }));
+    const client = await startDemoClient({
+      gatewayUrl: config.issuer,
+      clientId: 'demo',
+      port: ports.client,
+      upstreams,
+      routes,
+      // The legs' times as the gateway recorded them: when it obtained each provider's tokens.
+      legTimes: async (sessionId) => {
+        const stored = await gateway.storage.getAllUpstreamTokens(sessionId);
+        return Object.fromEntries(Object.entries(stored).map(([name, tokens]) => [name, tokens.obtainedAt]));
+      },
+    });
+    closers.push(() => client.close());
+    process.stdout.write(
+      `\nDemo ready. Open ${client.url} and sign in.\n` +
+        `  gateway   ${config.issuer}\n` +
+        idps.map((idp, i) => `  ${upstreams[i]!.displayName.padEnd(9)} ${idp.url} (${idp.mode})\n`).join('') +
+        `  backends  ${backends.map((backend) => backend.url).join(', ')}\nPress Ctrl+C to stop.\n`,
+    );
+  } catch (error) {
+    for (const close of closers) await close();
+    throw error;
+  }
   return async () => {
-    await shutdownGracefully(server, () => gateway.close(), 2000);
-    await Promise.all([
-      client.close(),
-      corpBackend.close(),
-      githubBackend.close(),
-      corp.close(),
-      github.close(),
-    ]);
+    const [stopGateway, ...rest] = closers;
+    await stopGateway?.();
+    await Promise.all(rest.map((close) => close()));
   };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  startDemo().then(
+  let ports: Partial<DemoPorts>;
+  try {
+    ports = parseDemoPorts(process.env.DEMO_PORTS);
+  } catch (error) {
+    process.stderr.write(`demo: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  startDemo({ ports }).then(
     (stop) => {
       const shutdown = () => {
         stop().then(() => process.exit(0));
