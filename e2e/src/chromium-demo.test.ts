@@ -43,7 +43,14 @@ describe('headless Chromium through the demo: consent, corp login, github login,
       gatewayUrl: stack.issuer,
       clientId: 'demo',
       port: clientPort,
-      routes: ['/mcp/corp', '/mcp/github'],
+      upstreams: [
+        { name: 'corp', displayName: 'corp' },
+        { name: 'github', displayName: 'github' },
+      ],
+      routes: [
+        { path: '/mcp/corp', upstream: 'corp', header: 'authorization' },
+        { path: '/mcp/github', upstream: 'github', header: 'x-upstream-token' },
+      ],
     });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
@@ -89,23 +96,27 @@ describe('headless Chromium through the demo: consent, corp login, github login,
     await page.fill('input[name="username"]', 'erin');
     await page.click('button[type="submit"]');
 
-    await page.waitForURL((url) => url.href.startsWith(`${client.url}/callback`));
+    await page.waitForURL((url) => url.href.startsWith(`${client.url}/result`));
     await page.locator('#result').waitFor();
     expect(await page.textContent('h1')).toBe('Signed in');
     expect(await page.textContent('#result')).toContain('HTTP 200');
 
-    const sections = await page.$$eval('h2', (headings) =>
-      headings.map((h) => ({ title: h.textContent ?? '', pre: h.nextElementSibling?.textContent ?? '' })),
-    );
-    expect(sections.map((s) => s.title)).toEqual(['/mcp/corp → 200', '/mcp/github → 200']);
-    const corp = JSON.parse(sections[0]!.pre) as Record<string, string>;
-    const github = JSON.parse(sections[1]!.pre) as Record<string, string>;
-    expect(corp['backend']).toBe('corp-backend');
-    expect(corp['authorization']).toMatch(/^Bearer midp/); // a mock IdP token (masked), not the gateway JWT (eyJ…)
-    expect(corp['x-upstream-token']).toBeUndefined();
-    expect(github['backend']).toBe('github-backend');
-    expect(github['x-upstream-token']).toMatch(/^midp/);
-    expect(github['authorization']).toBeUndefined();
+    // One row per route: path, status, backend, the credential it received (masked).
+    const rows = () =>
+      page.$$eval('#backends tr[data-route]', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+    const sections = await rows();
+    expect(sections.map((cells) => `${cells[0]} → ${cells[1]}`)).toEqual([
+      '/mcp/corp → 200',
+      '/mcp/github → 200',
+    ]);
+    expect(sections[0]![2]).toBe('corp-backend');
+    expect(await page.textContent('tr[data-route="/mcp/corp"] .received')).toMatch(/^Bearer midp/); // a mock IdP token (masked), not the gateway JWT (eyJ…)
+    expect(stack.corpBackend.received.at(-1)?.headers['x-upstream-token']).toBeUndefined();
+    expect(sections[1]![2]).toBe('github-backend');
+    expect(await page.textContent('tr[data-route="/mcp/github"] .received')).toMatch(/^midp/);
+    expect(stack.githubBackend.received.at(-1)?.headers['authorization']).toBeUndefined();
 
     // The browser went client → gateway → corp → gateway → github → gateway → client.
     const hosts = visited.map((url) => new URL(url).origin);
@@ -129,9 +140,9 @@ describe('headless Chromium through the demo: consent, corp login, github login,
     visited.length = 0;
     await page.goto(client.url);
     await page.click('#login');
-    await page.waitForURL((url) => url.href.startsWith(`${client.url}/callback`));
+    await page.waitForURL((url) => url.href.startsWith(`${client.url}/result`));
     await page.locator('#result').waitFor();
-    const again = await page.$$eval('h2', (headings) => headings.map((h) => h.textContent ?? ''));
+    const again = (await rows()).map((cells) => `${cells[0]} → ${cells[1]}`);
     expect(again).toEqual(['/mcp/corp → 200', '/mcp/github → 200']);
     // The only pages shown were the client's own: no consent page, no login form.
     expect(visited.map((url) => new URL(url).origin)).toEqual([client.url, client.url]);

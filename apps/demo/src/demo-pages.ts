@@ -93,7 +93,7 @@ function noJwtStatement(backends: readonly BackendReport[]): string {
   if (seen.length > 0)
     return `<p id="no-jwt" class="bad">The gateway's JWT reached ${seen.map((b) => code(b.route.path)).join(', ')}.</p>`;
   if (unchecked) return '<p id="no-jwt">Not every backend checked its headers for the gateway\'s JWT.</p>';
-  return `<p id="no-jwt" class="ok">No backend saw the gateway's JWT: each backend checked every header it received, and each got only its own provider's token.</p>`;
+  return `<p id="no-jwt" class="ok">No backend saw the gateway's JWT: each backend checked every header it received.</p>`;
 }
 
 /** The result page: the chain, the claims, each backend's credential, and sign-out. */
