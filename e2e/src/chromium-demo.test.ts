@@ -1,20 +1,11 @@
 import { startDemoClient } from '@auth/demo';
 import { freePort } from '@auth/test-kit';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.js';
 import { stopAll } from './support/process.js';
 import { SecretsSeen } from './support/secrets.js';
 import { type Stack, startStack, UPSTREAM_SECRETS } from './support/stack.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * One headless Chromium run of the demo flow. The demo client page
@@ -52,11 +43,7 @@ describe('headless Chromium through the demo: consent, corp login, github login,
         { path: '/mcp/github', upstream: 'github', header: 'x-upstream-token' },
       ],
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

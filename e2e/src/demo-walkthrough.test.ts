@@ -1,19 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@auth/test-kit';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.js';
 import { type RunningProcess, spawnCli, stopAll } from './support/process.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Screenshots of each page of the walk (git-ignored). */
 const SHOTS = fileURLToPath(new URL('../.tmp/demo-walkthrough/', import.meta.url));
@@ -52,11 +43,7 @@ describe('the demo (npm start) walked in headless Chromium', () => {
       readyPattern: /Open (http:\/\/127\.0\.0\.1:\d+) and sign in/,
       readyTimeoutMs: 60_000,
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

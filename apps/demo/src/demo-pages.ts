@@ -1,13 +1,6 @@
+import { escapeHtml } from '@auth/protocol';
 import type { BackendReport, DemoRoute, DemoUpstream, SignInReport } from './sign-in-report.js';
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}

@@ -5,6 +5,7 @@ export {
 } from './access-token-claims.js';
 export { type BearerChallengeParams, bearerChallenge } from './bearer-challenge.js';
 export { hasHiddenFormatting } from './display-text.js';
+export { escapeHtml } from './escape-html.js';
 export { type Logger, silentLogger } from './logger.js';
 export { isLoopbackHost } from './loopback.js';
 export type * from './oauth-error-code.js';

@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '@auth/protocol';
 
 /** The login form: posts the authorization request back with a `username`. */
 export function loginPage(options: {
