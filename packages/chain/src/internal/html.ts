@@ -58,7 +58,8 @@ export interface ConsentPageInput {
   scopes: readonly string[];
   upstreams: ReadonlyArray<{ name: string; optional: boolean }>;
   action: string;
-  interactionId: string;
+  /** The sealed pre-consent state (the form's `interaction` field). */
+  interaction: string;
   csrfToken: string;
 }
 
@@ -101,7 +102,7 @@ export function sendConsentPage(res: Response, input: ConsentPageInput): void {
         `<p>Scopes:</p><ul>${scopes}</ul>` +
         `<p>You will sign in at these identity providers, in this order:</p><ol>${upstreams}</ol>` +
         `<form method="post" action="${escapeHtml(input.action)}">` +
-        `<input type="hidden" name="interaction" value="${escapeHtml(input.interactionId)}">` +
+        `<input type="hidden" name="interaction" value="${escapeHtml(input.interaction)}">` +
         `<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">` +
         '<button type="submit" name="decision" value="allow">Allow</button>' +
         '<button type="submit" name="decision" value="deny">Deny</button>' +
