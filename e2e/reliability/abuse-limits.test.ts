@@ -175,3 +175,37 @@ describe('abuse limits (issue 11 items 1–3)', () => {
     expect(stored).toContain('scrypt$');
   });
 });
+
+describe('registration with an initial access token (issue 11 item 2, RFC 7591 §3)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      gatewayEnv: { REGISTRATION_TOKEN: 'operator-issued-token' },
+      editConfig: (config) => {
+        config['registration'] = { enabled: true, initial_access_token_env: 'REGISTRATION_TOKEN' };
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await stopAll();
+  });
+
+  it('refuses a registration without the token or with another one (401 invalid_token), accepts it with the token', async () => {
+    const register = (headers: Record<string, string>) =>
+      fetch(`${stack.issuer}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }),
+      });
+    for (const headers of [{}, { authorization: 'Bearer not-the-token' }]) {
+      const refused = await register(headers);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
+      expect(await refused.json()).toMatchObject({ error: 'invalid_token' });
+    }
+    const accepted = await register({ authorization: 'Bearer operator-issued-token' });
+    expect(accepted.status).toBe(201);
+    expect(((await accepted.json()) as { client_id?: string }).client_id).toBeTypeOf('string');
+  });
+});
