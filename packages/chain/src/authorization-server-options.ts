@@ -1,6 +1,8 @@
 import type { Logger } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
+import type { Request } from 'express';
+import type { RequestLimiter } from './request-limiter.js';
 
 /** One upstream IdP of the chain, with the client the app built for it. */
 export interface ChainUpstream {
@@ -83,6 +85,27 @@ export interface MetadataDocumentOptions {
   resolve?: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
 }
 
+/** RFC 7591 dynamic client registration. */
+export interface RegistrationOptions {
+  /** Whether `/oauth/register` is open. */
+  enabled: boolean;
+  /**
+   * RFC 7591 §3: when set, a registration must present it as a bearer token (RFC 6750), else 401
+   * `invalid_token`. Absent: registration is open to anyone.
+   */
+  initialAccessToken?: string;
+  /**
+   * Seconds a registered client is kept without use; each token issued to it (code exchange,
+   * refresh) keeps it at least this long and at least as long as its refresh tokens live.
+   * Default 30 days.
+   */
+  unusedClientLifetime?: number;
+  /** Most `redirect_uris` one registration may list. Default 10. */
+  maxRedirectUris?: number;
+  /** Largest registration body, in bytes (then 413). Default 16384. */
+  maxBodyBytes?: number;
+}
+
 /** Options of `createAuthorizationServer`: everything the chain needs, and no more. */
 export interface AuthorizationServerOptions {
   /** The issuer identifier (RFC 8414 §2): https, or http on a loopback host; no query, fragment or trailing slash. */
@@ -101,8 +124,8 @@ export interface AuthorizationServerOptions {
   scopesSupported: string[];
   /** Pre-registered clients. Default none. */
   clients?: StaticClient[];
-  /** Whether RFC 7591 dynamic registration (`/oauth/register`) is open. */
-  registration: { enabled: boolean };
+  /** RFC 7591 dynamic registration (`/oauth/register`): whether it is open, and its bounds. */
+  registration: RegistrationOptions;
   /** Client ID Metadata Documents; default enabled, no allowed private host. */
   metadataDocuments?: MetadataDocumentOptions;
   storage: Storage;
@@ -126,4 +149,11 @@ export interface AuthorizationServerOptions {
    * replicas sharing the key agree; ephemeral when the signing key is.
    */
   cookieSecret?: Uint8Array;
+  /**
+   * The abuse limits' counters (docs/architecture.md#abuse-limits): past a limit the endpoint
+   * answers 429 with `Retry-After`. Absent: nothing is limited.
+   */
+  limiter?: RequestLimiter;
+  /** The client's address, the key of the per-address limits. Default express's `req.ip`. */
+  clientAddress?: (req: Request) => string;
 }

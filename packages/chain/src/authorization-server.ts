@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { hasHiddenFormatting, issuerProblem, type Logger, silentLogger } from '@auth/protocol';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '@auth/upstream';
 import express, {
@@ -14,8 +15,9 @@ import type {
   MetadataDocumentOptions,
 } from './authorization-server-options.js';
 import { ChainOptionsError } from './chain-options-error.js';
+import { limitByAddress } from './internal/abuse-limits.js';
 import { oneBearerToken } from './internal/bearer-request.js';
-import type { ServerContext, Upstream } from './internal/context.js';
+import type { RegistrationRules, ServerContext, Upstream } from './internal/context.js';
 import { errorHandler, toOAuthError } from './internal/error-handler.js';
 import { sendErrorPage } from './internal/html.js';
 import { logRoute } from './internal/log-route.js';
@@ -51,7 +53,9 @@ export interface AuthorizationServer {
 }
 
 const FORM_LIMIT = '32kb';
-const JSON_LIMIT = '64kb';
+const DEFAULT_UNUSED_CLIENT_LIFETIME_SECONDS = 30 * 86_400;
+const DEFAULT_MAX_REDIRECT_URIS = 10;
+const DEFAULT_MAX_REGISTRATION_BYTES = 16_384;
 const PENDING_LIFETIME_SECONDS = 600;
 /** Users without a live grant are forgotten after this long (docs/architecture.md#record-lifetimes). */
 const DEFAULT_USER_RETENTION_SECONDS = 90 * 86_400;
@@ -171,6 +175,48 @@ function checkMetadataDocuments(options: MetadataDocumentOptions | undefined): M
   };
 }
 
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  const checked = value ?? fallback;
+  if (!Number.isInteger(checked) || checked <= 0)
+    throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', `${name} must be a positive integer`);
+  return checked;
+}
+
+/** Registration's bounds, defaults filled in, and its body limit in bytes. */
+function checkRegistration(
+  options: AuthorizationServerOptions['registration'] | undefined,
+): RegistrationRules & { maxBodyBytes: number } {
+  const token = options?.initialAccessToken;
+  if (token !== undefined && (typeof token !== 'string' || token.length === 0))
+    throw new ChainOptionsError(
+      'ERR_CHAIN_INVALID_OPTION',
+      'registration.initialAccessToken must be a non-empty string',
+    );
+  return {
+    initialAccessToken: token,
+    unusedClientLifetime: positiveInteger(
+      options?.unusedClientLifetime,
+      DEFAULT_UNUSED_CLIENT_LIFETIME_SECONDS,
+      'registration.unusedClientLifetime',
+    ),
+    maxRedirectUris: positiveInteger(
+      options?.maxRedirectUris,
+      DEFAULT_MAX_REDIRECT_URIS,
+      'registration.maxRedirectUris',
+    ),
+    maxBodyBytes: positiveInteger(
+      options?.maxBodyBytes,
+      DEFAULT_MAX_REGISTRATION_BYTES,
+      'registration.maxBodyBytes',
+    ),
+  };
+}
+
+/** express's `req.ip` (which follows its `trust proxy` setting), else the peer's address. */
+function defaultClientAddress(req: Request): string {
+  return req.ip ?? req.socket?.remoteAddress ?? '';
+}
+
 /** Wraps an HTML endpoint: its unexpected failures become an error page, never a JSON or stack trace. */
 function htmlEndpoint(
   logger: Logger,
@@ -269,17 +315,22 @@ export async function createAuthorizationServer(
     resources,
   });
   const registration = options.registration?.enabled === true;
+  const { maxBodyBytes, ...registrationRules } = checkRegistration(options.registration);
+  if (options.limiter !== undefined && typeof options.limiter.consume !== 'function')
+    throw new ChainOptionsError('ERR_CHAIN_INVALID_OPTION', 'limiter must have consume and check');
   const metadataDocuments = createMetadataDocumentClients(
     checkMetadataDocuments(options.metadataDocuments),
     options.scopesSupported,
     now,
     logger,
   );
+  const cookieSecret = options.cookieSecret ?? keys.derivedSecret('consent-cookie-v1');
   const ctx: ServerContext = {
     issuer,
     lifetimes: { ...lifetimes },
     scopesSupported: [...options.scopesSupported],
     registration,
+    registrationRules,
     metadataDocuments,
     storage,
     logger,
@@ -289,20 +340,23 @@ export async function createAuthorizationServer(
     upstreams,
     upstreamTimeoutMs,
     resources,
-    cookieSecret: options.cookieSecret ?? keys.derivedSecret('consent-cookie-v1'),
+    cookieSecret,
+    consentFormKey: new Uint8Array(hkdfSync('sha256', cookieSecret, 'auth-chain', 'consent-form-v1', 32)),
     cookie: {
       path: `${issuerUrl.pathname.replace(/\/$/, '')}/oauth`,
       secure: issuerUrl.protocol === 'https:',
     },
     pendingLifetime: Math.max(PENDING_LIFETIME_SECONDS, lifetimes.authorizationCode),
     userRetention,
+    limiter: options.limiter,
+    clientAddress: options.clientAddress ?? defaultClientAddress,
   };
   await saveStaticClients(ctx, options.clients ?? []);
 
   const jwks = { keys: keys.all.map((key) => key.jwk) };
   const metadata = serverMetadata(ctx);
   const form = express.text({ type: 'application/x-www-form-urlencoded', limit: FORM_LIMIT, inflate: false });
-  const json = express.json({ limit: JSON_LIMIT, inflate: false, strict: true });
+  const registrationJson = express.json({ limit: maxBodyBytes, inflate: false, strict: true });
 
   const router = Router();
   router.use(
@@ -328,11 +382,23 @@ export async function createAuthorizationServer(
     res.set('Cache-Control', 'public, max-age=300').json(jwks);
   });
   // RFC 6750 §2: one bearer token per request, wherever it is sent (checked after each body parser).
-  router.get('/oauth/authorize', oneBearerToken, htmlEndpoint(logger, authorizeHandler(ctx)));
+  router.get(
+    '/oauth/authorize',
+    limitByAddress(ctx, 'authorize'),
+    oneBearerToken,
+    htmlEndpoint(logger, authorizeHandler(ctx)),
+  );
   router.post('/oauth/consent', form, oneBearerToken, htmlEndpoint(logger, consentHandler(ctx)));
   router.get('/oauth/callback/:upstream', oneBearerToken, htmlEndpoint(logger, callbackHandler(ctx)));
   router.post('/oauth/token', form, oneBearerToken, tokenHandler(ctx));
-  if (registration) router.post('/oauth/register', json, oneBearerToken, registerHandler(ctx));
+  if (registration)
+    router.post(
+      '/oauth/register',
+      limitByAddress(ctx, 'register'),
+      registrationJson,
+      oneBearerToken,
+      registerHandler(ctx),
+    );
   router.post('/oauth/revoke', form, oneBearerToken, revokeHandler(ctx));
   router.post('/oauth/introspect', form, oneBearerToken, introspectHandler(ctx));
   router.get('/oauth/userinfo', oneBearerToken, userinfoHandler(ctx));

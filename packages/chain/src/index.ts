@@ -5,6 +5,7 @@ export type {
   AuthorizationServerOptions,
   ChainUpstream,
   MetadataDocumentOptions,
+  RegistrationOptions,
   SigningAlgorithm,
   SigningKey,
   StaticClient,
@@ -17,3 +18,4 @@ export {
   type OAuthErrorCode,
   type OAuthErrorOptions,
 } from './oauth-error.js';
+export type { LimitDecision, LimitName, RequestLimiter } from './request-limiter.js';

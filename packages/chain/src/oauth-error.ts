@@ -3,7 +3,7 @@ import type { OAuthErrorCode } from '@auth/protocol';
 export type { OAuthErrorCode } from '@auth/protocol';
 
 /** Plain HTTP errors the server answers in the same JSON shape; not OAuth codes. */
-export type HttpErrorCode = 'not_found' | 'method_not_allowed';
+export type HttpErrorCode = 'not_found' | 'method_not_allowed' | 'too_many_requests';
 
 // RFC 6749 §5.2: 400, `invalid_client` 401; RFC 6750 §3.1: 401 / 403 for the Bearer codes.
 const DEFAULT_STATUS: Record<OAuthErrorCode | HttpErrorCode, number> = {
@@ -36,6 +36,8 @@ const DEFAULT_STATUS: Record<OAuthErrorCode | HttpErrorCode, number> = {
   registration_not_supported: 400,
   not_found: 404,
   method_not_allowed: 405,
+  // RFC 6585 §4.
+  too_many_requests: 429,
 };
 
 export interface OAuthErrorOptions {
@@ -47,6 +49,10 @@ export interface OAuthErrorOptions {
   detail?: string;
   /** A `WWW-Authenticate` challenge to send (e.g. `Basic` for RFC 6749 §5.2 `invalid_client`). */
   wwwAuthenticate?: string;
+  /** RFC 9110 §10.2.3 `Retry-After`, in seconds (a 429 or 503). */
+  retryAfterSeconds?: number;
+  /** The abuse limit that refused the request (`too_many_requests`), named in the body as `limit`. */
+  limit?: string;
   cause?: unknown;
 }
 
@@ -61,6 +67,8 @@ export class OAuthError extends Error {
   readonly redirectable: boolean;
   readonly detail: string | undefined;
   readonly wwwAuthenticate: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly limit: string | undefined;
 
   constructor(
     error: OAuthErrorCode | HttpErrorCode,
@@ -75,10 +83,16 @@ export class OAuthError extends Error {
     this.redirectable = options.redirectable ?? false;
     this.detail = options.detail;
     this.wwwAuthenticate = options.wwwAuthenticate;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.limit = options.limit;
   }
 
-  /** The RFC 6749 §5.2 JSON body. */
-  toJSON(): { error: OAuthErrorCode | HttpErrorCode; error_description: string } {
-    return { error: this.error, error_description: this.errorDescription };
+  /** The RFC 6749 §5.2 JSON body (and the refusing limit's name for a 429). */
+  toJSON(): { error: OAuthErrorCode | HttpErrorCode; error_description: string; limit?: string } {
+    return {
+      error: this.error,
+      error_description: this.errorDescription,
+      ...(this.limit === undefined ? {} : { limit: this.limit }),
+    };
   }
 }

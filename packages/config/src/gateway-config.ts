@@ -134,6 +134,26 @@ export interface RegistrationConfig {
     minTtl: number;
     maxTtl: number;
   };
+  /** RFC 7591 §3: when set, registration requires it as a bearer token. */
+  initialAccessToken?: Secret;
+  /** Seconds a registered client is kept without use (each token issued to it extends it). */
+  unusedClientLifetime: number;
+}
+
+/** A rate: at most `requests` per `window` seconds for one client address. */
+export interface RateLimitConfig {
+  requests: number;
+  window: number;
+}
+
+/** The abuse limits (docs/architecture.md#abuse-limits); windows in seconds. */
+export interface LimitsConfig {
+  authorize: RateLimitConfig;
+  register: RateLimitConfig;
+  /** Failed client authentication (token, revocation, introspection endpoints). */
+  clientAuthFailures: { perAddress: number; perClient: number; window: number };
+  /** Bounds of one dynamic registration. */
+  registration: { maxRedirectUris: number; maxBodyBytes: number };
 }
 
 /** The reference server's client connections; durations in seconds. */
@@ -182,6 +202,7 @@ export interface GatewayConfig {
   server: ServerConfig;
   users: UsersConfig;
   refresh: RefreshConfig;
+  limits: LimitsConfig;
   /**
    * `Host` values (host or host:port, lower case) the MCP routes accept besides the issuer's host:
    * the DNS-rebinding check of the MCP Streamable HTTP transport.

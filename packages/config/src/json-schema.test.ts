@@ -43,6 +43,7 @@ describe('JSON Schema (generated from the zod definition)', () => {
       'server',
       'users',
       'refresh',
+      'limits',
       'allowed_hosts',
       'allowed_origins',
       'signing_keys',

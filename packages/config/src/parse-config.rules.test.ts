@@ -44,6 +44,7 @@ const accepted: Accepted[] = [
       expect(c.registration).toEqual({
         enabled: true,
         metadataDocuments: { enabled: true, hosts: [], minTtl: 60, maxTtl: 86_400 },
+        unusedClientLifetime: 30 * 86_400,
       });
       expect(c.signingKeys).toEqual([]);
       expect(c.routes[0]).toMatchObject({ headerStrategy: 'replace' });

@@ -20,7 +20,10 @@ const config = (): GatewayConfig => ({
         metadata_document_hosts: ['127.0.0.1', 'Docs.Example'],
         metadata_document_min_ttl: '2m',
         metadata_document_max_ttl: '2h',
+        initial_access_token_env: 'DCR_TOKEN',
+        unused_client_lifetime: '2d',
       },
+      limits: { registration_metadata: { max_redirect_uris: 3, max_body_bytes: 4096 } },
       clients: [{ client_id: 'demo', redirect_uris: ['http://127.0.0.1:8090/callback'], trusted: true }],
       upstreams: [
         {
@@ -37,7 +40,7 @@ const config = (): GatewayConfig => ({
         { path: '/mcp/extra', backend: 'http://127.0.0.1:9103', upstream: 'extra' },
       ],
     },
-    { env: {} },
+    { env: { DCR_TOKEN: 'let-me-register' } },
   ),
   signingKeys: [{ file: 'keys/current.pem', alg: 'ES256', pem: new Secret(pem) }],
 });
@@ -58,7 +61,13 @@ describe('chainOptionsFromConfig', () => {
     expect(options.audiences).toEqual(['http://127.0.0.1:8080/mcp/corp', 'http://127.0.0.1:8080/mcp/extra']);
     expect(options.lifetimes).toEqual({ accessToken: 300, refreshToken: 86_400, authorizationCode: 30 });
     expect(options.scopesSupported).toEqual(['openid', 'profile', 'offline_access']);
-    expect(options.registration).toEqual({ enabled: false });
+    expect(options.registration).toEqual({
+      enabled: false,
+      initialAccessToken: 'let-me-register',
+      unusedClientLifetime: 2 * 86_400,
+      maxRedirectUris: 3,
+      maxBodyBytes: 4096,
+    });
     expect(options.metadataDocuments).toEqual({
       enabled: true,
       allowedHosts: ['127.0.0.1', 'docs.example'],

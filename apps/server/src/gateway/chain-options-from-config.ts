@@ -3,7 +3,10 @@ import type { GatewayConfig } from '@auth/config';
 import type { UpstreamClient } from '@auth/upstream';
 
 /** What the app adds to the config: the built upstream clients and the collaborators. */
-export type ChainRuntime = Pick<AuthorizationServerOptions, 'storage' | 'logger' | 'upstreamTimeoutMs'> & {
+export type ChainRuntime = Pick<
+  AuthorizationServerOptions,
+  'storage' | 'logger' | 'upstreamTimeoutMs' | 'limiter' | 'clientAddress'
+> & {
   /** One client per configured upstream (`createUpstreamClients`), matched by name. */
   upstreamClients: readonly UpstreamClient[];
 };
@@ -46,7 +49,15 @@ export function chainOptionsFromConfig(
         ? {}
         : { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg }),
     })),
-    registration: { enabled: config.registration.enabled },
+    registration: {
+      enabled: config.registration.enabled,
+      unusedClientLifetime: config.registration.unusedClientLifetime,
+      maxRedirectUris: config.limits.registration.maxRedirectUris,
+      maxBodyBytes: config.limits.registration.maxBodyBytes,
+      ...(config.registration.initialAccessToken === undefined
+        ? {}
+        : { initialAccessToken: config.registration.initialAccessToken.reveal() }),
+    },
     metadataDocuments: {
       enabled: config.registration.metadataDocuments.enabled,
       allowedHosts: config.registration.metadataDocuments.hosts,
@@ -57,5 +68,7 @@ export function chainOptionsFromConfig(
     storage: runtime.storage,
     ...(runtime.logger === undefined ? {} : { logger: runtime.logger }),
     ...(runtime.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: runtime.upstreamTimeoutMs }),
+    ...(runtime.limiter === undefined ? {} : { limiter: runtime.limiter }),
+    ...(runtime.clientAddress === undefined ? {} : { clientAddress: runtime.clientAddress }),
   };
 }

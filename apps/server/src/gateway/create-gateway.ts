@@ -1,4 +1,4 @@
-import { createAuthorizationServer } from '@auth/chain';
+import { createAuthorizationServer, type LimitName } from '@auth/chain';
 import type { GatewayConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
@@ -10,11 +10,13 @@ import { createBackendPools } from '../proxy/backend-pools.js';
 import { dotSegmentGuard } from '../proxy/dot-segment-guard.js';
 import { reverseProxy } from '../proxy/reverse-proxy.js';
 import { chainOptionsFromConfig } from './chain-options-from-config.js';
+import { clientAddress } from './client-address.js';
 import { createStorageFromConfig } from './create-storage-from-config.js';
 import { dnsRebindingGuard } from './dns-rebinding-guard.js';
 import { healthRoutes } from './health-routes.js';
 import { inOrder } from './in-order.js';
 import { protectedResourceMetadata, protectedResourceMetadataPath } from './protected-resource-metadata.js';
+import { createRateLimiter } from './rate-limiter-from-config.js';
 import { createUpstreamClients } from './upstream-clients-from-config.js';
 
 /** Options of {@link createGateway}. */
@@ -27,6 +29,8 @@ export interface CreateGatewayOptions {
   warnOnMemoryStorage?: boolean;
   /** Timeout of every upstream IdP call, in ms, instead of each upstream's configured `timeout`. */
   upstreamTimeoutMs?: number;
+  /** Called for each request an abuse limit refuses, with the limit's name (e.g. a metrics counter). */
+  onLimitRefused?: (limit: LimitName) => void;
 }
 
 /** A wired gateway: the express app and what must be closed on shutdown. */
@@ -57,10 +61,19 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     ? { storage: options.storage, close: async () => {} }
     : createStorageFromConfig(config.storage, { logger, warnOnMemory: options.warnOnMemoryStorage ?? true });
   const { storage } = owned;
+  // The abuse limits count where the storage keeps its records: one Redis for every replica.
+  const limiter = createRateLimiter({
+    limits: config.limits,
+    ...('redis' in owned && owned.redis !== undefined ? { redis: owned.redis } : {}),
+    ...(config.storage.type === 'redis' ? { keyPrefix: config.storage.keyPrefix } : {}),
+    ...(options.onLimitRefused === undefined ? {} : { onRefused: options.onLimitRefused }),
+  });
   const authorizationServer = await createAuthorizationServer(
     chainOptionsFromConfig(config, {
       storage,
       logger: chainLogger,
+      limiter,
+      clientAddress,
       upstreamClients,
       ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }),
     }),

@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 /** A storage backend and how to release it (the Redis client the gateway created, included). */
 export interface OwnedStorage {
   storage: Storage;
+  /** The Redis client of a Redis storage (the abuse limits count there too). */
+  redis?: ReturnType<typeof createRedisClient>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export function createStorageFromConfig(
   });
   return {
     storage,
+    redis: client,
     async close() {
       await storage.close();
       await client.quit().catch(() => client.disconnect());

@@ -1,6 +1,7 @@
 import type { OAuthClient, TokenEndpointAuthMethod } from '@auth/storage';
 import type { Request } from 'express';
 import { OAuthError } from '../oauth-error.js';
+import { checkLimit, consumeLimit } from './abuse-limits.js';
 import type { ServerContext } from './context.js';
 import { findClient } from './find-client.js';
 import type { Params } from './params.js';
@@ -26,12 +27,36 @@ function decodeBasicPart(value: string): string | undefined {
  * Authenticates the client of a token, revocation or introspection request
  * (RFC 6749 §2.3.1): `client_secret_basic`, `client_secret_post`, or `none` for
  * public clients. The method used must be the one the client registered.
+ * RFC 6819 §5.1.4.2.3 / RFC 9700 §4.16: failures are throttled per client address and per
+ * confidential `client_id`; past either limit the request is refused (429) before any secret is checked.
  */
 export async function authenticateClient(
   ctx: ServerContext,
   req: Request,
   params: Params,
   options: ClientAuthenticationOptions,
+): Promise<OAuthClient> {
+  const address = ctx.clientAddress(req);
+  await checkLimit(ctx, 'client_auth_address', address);
+  const attempt: { knownClient?: string } = {};
+  try {
+    return await authenticate(ctx, req, params, options, attempt);
+  } catch (error) {
+    if (error instanceof OAuthError && error.error === 'invalid_client') {
+      await consumeLimit(ctx, 'client_auth_address', address).catch(() => undefined);
+      if (attempt.knownClient !== undefined)
+        await consumeLimit(ctx, 'client_auth_client', attempt.knownClient).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function authenticate(
+  ctx: ServerContext,
+  req: Request,
+  params: Params,
+  options: ClientAuthenticationOptions,
+  attempt: { knownClient?: string },
 ): Promise<OAuthClient> {
   const header = req.headers.authorization;
   const bodyClientId = params.optional('client_id', MAX_CLIENT_ID_LENGTH);
@@ -84,6 +109,9 @@ export async function authenticateClient(
     if (method !== 'none') throw fail('a public client must not authenticate with a secret');
     return client;
   }
+  // A public client has no secret to guess: only confidential ones are throttled by client_id.
+  attempt.knownClient = client.clientId;
+  await checkLimit(ctx, 'client_auth_client', client.clientId);
   if (method !== client.tokenEndpointAuthMethod) throw fail(`expected ${client.tokenEndpointAuthMethod}`);
   if (secret === undefined || !(await ctx.storage.verifyClientSecret(client.clientId, secret)))
     throw fail('wrong client secret');

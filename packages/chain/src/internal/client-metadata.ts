@@ -39,6 +39,8 @@ export interface ClientMetadataRules {
    * one of them). Absent: the field is not read (the client gets the signing key's algorithm).
    */
   idTokenAlgorithms?: readonly SigningAlgorithm[];
+  /** Most `redirect_uris` the metadata may list. Default 20. */
+  maxRedirectUris?: number;
 }
 
 function metadataError(description: string): OAuthError {
@@ -62,7 +64,7 @@ export function parseClientMetadata(value: unknown, rules: ClientMetadataRules):
     throw metadataError('the metadata must be a JSON object');
   const metadata = value as Record<string, unknown>;
 
-  const redirectUris = stringArray(metadata['redirect_uris'], 'redirect_uris', 20);
+  const redirectUris = stringArray(metadata['redirect_uris'], 'redirect_uris', rules.maxRedirectUris ?? 20);
   if (redirectUris === undefined || redirectUris.length === 0)
     throw new OAuthError('invalid_redirect_uri', 'redirect_uris is required');
   for (const uri of redirectUris) {

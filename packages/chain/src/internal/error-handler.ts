@@ -47,6 +47,7 @@ export function errorHandler(logger: Logger) {
       return;
     }
     if (mapped.wwwAuthenticate !== undefined) res.set('WWW-Authenticate', mapped.wwwAuthenticate);
+    if (mapped.retryAfterSeconds !== undefined) res.set('Retry-After', String(mapped.retryAfterSeconds));
     // RFC 6749 §5.1: no-store and no-cache, also for errors raised before a handler ran (body parser, method).
     res.status(mapped.status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(mapped.toJSON());
   };

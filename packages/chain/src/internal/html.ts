@@ -48,7 +48,8 @@ export interface ConsentPageInput {
   /** In chain order; each shown by its display name. */
   upstreams: ReadonlyArray<{ displayName: string; optional: boolean }>;
   action: string;
-  interactionId: string;
+  /** The sealed pre-consent state (the form's `interaction` field). */
+  interaction: string;
   csrfToken: string;
 }
 
@@ -91,7 +92,7 @@ export function sendConsentPage(res: Response, input: ConsentPageInput): void {
         `<p>Scopes:</p><ul>${scopes}</ul>` +
         `<p>You will sign in at these identity providers, in this order:</p><ol>${upstreams}</ol>` +
         `<form method="post" action="${escapeHtml(input.action)}">` +
-        `<input type="hidden" name="interaction" value="${escapeHtml(input.interactionId)}">` +
+        `<input type="hidden" name="interaction" value="${escapeHtml(input.interaction)}">` +
         `<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">` +
         '<button type="submit" name="decision" value="allow">Allow</button>' +
         '<button type="submit" name="decision" value="deny">Deny</button>' +

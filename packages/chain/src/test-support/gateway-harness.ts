@@ -46,6 +46,8 @@ export interface HarnessOptions {
   scopesSupported?: string[];
   now?: () => number;
   metadataDocuments?: MetadataDocumentOptions;
+  /** Options given as they are, over the harness's own (e.g. a limiter, registration bounds). */
+  overrides?: Partial<AuthorizationServerOptions>;
 }
 
 export interface Harness {
@@ -178,6 +180,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       logger: logs,
       upstreamTimeoutMs,
       ...(options.now === undefined ? {} : { now: options.now }),
+      ...options.overrides,
     };
     const as = await createAuthorizationServer(asOptions);
     router = as.router;

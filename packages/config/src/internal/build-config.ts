@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../gateway-config.js';
 import { parseSections } from './parse-sections.js';
+import { resolveSecret } from './resolve-secret.js';
 import { checkClients } from './rules/client-rules.js';
 import { reportDuplicates } from './rules/duplicates.js';
 import { checkRoutes } from './rules/route-rules.js';
@@ -43,6 +44,11 @@ export function buildConfig(
   const clients = checkClients(ctx, sections, signingKeys[0]?.alg ?? 'ES256');
   const upstreams = checkUpstreams(ctx, sections, maxUpstreams);
   const routes = checkRoutes(ctx, sections, upstreamNames(sections));
+  const initialAccessToken =
+    sections.registration === undefined
+      ? undefined
+      : resolveSecret(ctx, sections.registration, 'initial_access_token', ['registration']);
+  const limits = sections.limits;
 
   if (
     issues.count > 0 ||
@@ -55,6 +61,7 @@ export function buildConfig(
     server === undefined ||
     sections.users === undefined ||
     sections.refresh === undefined ||
+    limits === undefined ||
     sections.allowedHosts === undefined ||
     sections.allowedOrigins === undefined
   ) {
@@ -80,6 +87,8 @@ export function buildConfig(
         minTtl: sections.registration.metadata_document_min_ttl,
         maxTtl: sections.registration.metadata_document_max_ttl,
       },
+      unusedClientLifetime: sections.registration.unused_client_lifetime,
+      ...(initialAccessToken === undefined ? {} : { initialAccessToken }),
     },
     proxy: {
       connectTimeout: sections.proxy.connect_timeout,
@@ -97,6 +106,19 @@ export function buildConfig(
     },
     users: { retention: sections.users.retention },
     refresh: { lockLifetime: sections.refresh.lock_lifetime, wait: sections.refresh.wait },
+    limits: {
+      authorize: limits.authorize,
+      register: limits.register,
+      clientAuthFailures: {
+        perAddress: limits.client_auth_failures.per_address,
+        perClient: limits.client_auth_failures.per_client,
+        window: limits.client_auth_failures.window,
+      },
+      registration: {
+        maxRedirectUris: limits.registration_metadata.max_redirect_uris,
+        maxBodyBytes: limits.registration_metadata.max_body_bytes,
+      },
+    },
     allowedHosts: [...new Set(sections.allowedHosts)],
     allowedOrigins: [...new Set(sections.allowedOrigins)],
     clients,

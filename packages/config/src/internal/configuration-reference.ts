@@ -50,6 +50,8 @@ const EXTRA_EXAMPLES: Record<string, unknown> = {
   $schema: '../packages/config/schema/gateway-config.schema.json',
   'storage.url': 'redis://127.0.0.1:6379/0',
   'storage.url_file': 'secrets/redis-url',
+  'registration.initial_access_token_env': 'REGISTRATION_TOKEN',
+  'registration.initial_access_token_file': '/run/secrets/registration-token',
   'storage.encryption_key_file': '/run/secrets/redis-encryption-key',
   'storage.previous_encryption_keys': [{ key_env: 'REDIS_PREVIOUS_ENCRYPTION_KEY' }],
   'storage.previous_encryption_keys[].key_env': 'REDIS_PREVIOUS_ENCRYPTION_KEY',

@@ -27,6 +27,7 @@ export interface ParsedSections {
   server: ParsedSection<'server'> | undefined;
   users: ParsedSection<'users'> | undefined;
   refresh: ParsedSection<'refresh'> | undefined;
+  limits: ParsedSection<'limits'> | undefined;
   allowedHosts: string[] | undefined;
   allowedOrigins: string[] | undefined;
   signingKeys: Array<ParsedEntry<'signing_keys'> | undefined>;
@@ -78,6 +79,7 @@ export function parseSections(input: unknown, issues: IssueCollector): ParsedSec
     server: parse(scalarSections.server, raw['server'], ['server']),
     users: parse(scalarSections.users, raw['users'], ['users']),
     refresh: parse(scalarSections.refresh, raw['refresh'], ['refresh']),
+    limits: parse(scalarSections.limits, raw['limits'], ['limits']),
     allowedHosts: parse(scalarSections.allowed_hosts, raw['allowed_hosts'], ['allowed_hosts']),
     allowedOrigins: parse(scalarSections.allowed_origins, raw['allowed_origins'], ['allowed_origins']),
     signingKeys: parseList('signing_keys'),

@@ -13,6 +13,11 @@ import { optionalTime, requireId, requireSessionId, requireTime } from './valida
 
 const provider = (value: unknown): string => requireId(value, 'providerName');
 
+function requireSeconds(value: unknown, name: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new InvalidStorageArgumentError(`${name} must be a positive integer (seconds)`);
+}
+
 /**
  * Wraps a backend so that every method checks its arguments first (docs/architecture.md#storage-rules: empty or
  * malformed input rejects with `InvalidStorageArgumentError` and nothing is stored).
@@ -21,9 +26,14 @@ const provider = (value: unknown): string => requireId(value, 'providerName');
 export function withArgumentChecks(backend: Storage): Storage {
   return {
     kind: backend.kind,
-    async saveClient(client) {
+    async saveClient(client, options = {}) {
       validateClient(client);
-      return backend.saveClient(client);
+      if (options.lifetimeSeconds !== undefined) requireSeconds(options.lifetimeSeconds, 'lifetimeSeconds');
+      return backend.saveClient(client, options);
+    },
+    async touchClient(clientId, lifetimeSeconds) {
+      requireSeconds(lifetimeSeconds, 'lifetimeSeconds');
+      return backend.touchClient(requireId(clientId, 'clientId'), lifetimeSeconds);
     },
     async getClient(clientId) {
       return backend.getClient(requireId(clientId, 'clientId'));

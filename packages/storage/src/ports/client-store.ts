@@ -27,10 +27,28 @@ export interface OAuthClient {
   metadata?: Record<string, unknown>;
 }
 
+/** How long a saved client is kept. */
+export interface SaveClientOptions {
+  /**
+   * Seconds the client is kept unless `touchClient` extends it (an unused registration expires).
+   * Absent: kept until deleted. Ignored for static clients, which never expire.
+   */
+  lifetimeSeconds?: number;
+}
+
 /** Registered clients. */
 export interface ClientStore {
-  /** Creates or replaces a client. The secret, if any, is stored hashed. */
-  saveClient(client: OAuthClient): Promise<void>;
+  /**
+   * Creates or replaces a client. The secret, if any, is stored hashed: a static client's
+   * (operator-chosen, maybe guessable) with salted scrypt, a registered one's (256 random bits)
+   * with SHA-256.
+   */
+  saveClient(client: OAuthClient, options?: SaveClientOptions): Promise<void>;
+  /**
+   * A client saved with a lifetime is now kept at least `lifetimeSeconds` from now (each use
+   * extends it); a client without one, a static one or an unknown one is left as it is.
+   */
+  touchClient(clientId: string, lifetimeSeconds: number): Promise<void>;
   /** The client without its secret; `undefined` when unknown. */
   getClient(clientId: string): Promise<OAuthClient | undefined>;
   /** Constant-time check of a presented secret against the stored hash. */

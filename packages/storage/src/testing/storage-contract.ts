@@ -755,6 +755,41 @@ export function runStorageContract(
         await invalid(storage.getClient(''));
         await invalid(storage.saveClient(clientFixture({ clientId: '' })));
       });
+
+      it('verify a static (operator-chosen) secret, hashed with salted scrypt', async () => {
+        const storage = await fresh();
+        const client = clientFixture({ clientSecret: 'correct horse', static: true });
+        await storage.saveClient(client);
+        expect(await storage.verifyClientSecret(client.clientId, 'correct horse')).toBe(true);
+        expect(await storage.verifyClientSecret(client.clientId, 'correct horsf')).toBe(false);
+        // Saved again (a restart): a new salt, the same secret still verifies.
+        await storage.saveClient(client);
+        expect(await storage.verifyClientSecret(client.clientId, 'correct horse')).toBe(true);
+      });
+
+      it('expire a client saved with a lifetime unless a use extends it; static ones never', async () => {
+        const storage = await fresh();
+        const unused = clientFixture();
+        const used = clientFixture();
+        const kept = clientFixture();
+        const fixed = clientFixture({ static: true });
+        await storage.saveClient(unused, { lifetimeSeconds: 1 });
+        await storage.saveClient(used, { lifetimeSeconds: 1 });
+        await storage.saveClient(kept);
+        await storage.saveClient(fixed, { lifetimeSeconds: 1 });
+        await storage.touchClient(used.clientId, 60);
+        await storage.touchClient(kept.clientId, 1);
+        await storage.touchClient(fixed.clientId, 1);
+        await storage.touchClient(randomUUID(), 60);
+        expect(await storage.getClient(randomUUID())).toBeUndefined();
+        await sleep(2100);
+        expect(await storage.getClient(unused.clientId)).toBeUndefined();
+        expect(await storage.getClient(used.clientId)).toBeDefined();
+        expect(await storage.getClient(kept.clientId)).toBeDefined();
+        expect(await storage.getClient(fixed.clientId)).toBeDefined();
+        await invalid(storage.saveClient(clientFixture(), { lifetimeSeconds: 0 }));
+        await invalid(storage.touchClient(used.clientId, 1.5));
+      });
     });
 
     describe('users and provider identities', () => {

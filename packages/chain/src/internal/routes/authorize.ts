@@ -4,6 +4,7 @@ import { OAuthError } from '../../oauth-error.js';
 import { startChain } from '../chain.js';
 import { errorRedirectUrl } from '../client-redirect.js';
 import { consentSubject, csrfCookieName, isConsentRemembered } from '../consent-cookie.js';
+import { sealConsentForm } from '../consent-form.js';
 import { endpoint, type ServerContext } from '../context.js';
 import { setCookie } from '../cookies.js';
 import { randomToken } from '../crypto.js';
@@ -152,13 +153,12 @@ export function authorizeHandler(ctx: ServerContext) {
     }
     const interactionId = randomToken();
     const csrfToken = randomToken();
-    await ctx.storage.savePendingAuthorization({
-      id: interactionId,
-      kind: 'consent',
-      // Rule 4: no session yet; the server generates its id when the chain starts after consent.
+    // Rule 4: nothing is stored before consent; the request travels sealed in the form, bound to
+    // this browser by the CSRF cookie. The first record is the first leg's, after approval.
+    const sealed = await sealConsentForm(ctx.consentFormKey, {
+      interactionId,
       csrfToken,
       request,
-      createdAt: now,
       expiresAt: now + ctx.pendingLifetime * 1000,
     });
     setCookie(res, csrfCookieName(interactionId), csrfToken, ctx.pendingLifetime, ctx.cookie);
@@ -169,7 +169,7 @@ export function authorizeHandler(ctx: ServerContext) {
       scopes: request.scope,
       upstreams: ctx.upstreams.map((u) => ({ displayName: u.displayName, optional: u.optional })),
       action: endpoint(ctx, '/oauth/consent'),
-      interactionId,
+      interaction: sealed,
       csrfToken,
     });
   };

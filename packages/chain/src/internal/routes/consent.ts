@@ -3,6 +3,7 @@ import { OAuthError } from '../../oauth-error.js';
 import { startChain } from '../chain.js';
 import { errorRedirectUrl } from '../client-redirect.js';
 import { consentSubject, csrfCookieName, rememberClient } from '../consent-cookie.js';
+import { openConsentForm } from '../consent-form.js';
 import type { ServerContext } from '../context.js';
 import { clearCookie, readCookie } from '../cookies.js';
 import { safeEqual } from '../crypto.js';
@@ -12,15 +13,20 @@ import { formParams } from '../params.js';
 import { redirectTo } from '../redirect.js';
 import { mayRedirectBeforeConsent } from '../redirect-trust.js';
 
+/** The sealed state holds the whole request (state, redirect URI, resources…): bounded by the form limit. */
+const MAX_SEALED_FORM_LENGTH = 24_576;
+
+const ANSWERED = 'This authorization request has expired or was already answered.';
+
 /** `POST /oauth/consent`: the consent form's answer (docs/architecture.md#consent). */
 export function consentHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    let interactionId: string;
+    let sealed: string;
     let csrfToken: string;
     let decision: string | undefined;
     try {
       const params = formParams(req);
-      interactionId = params.required('interaction', 128);
+      sealed = params.required('interaction', MAX_SEALED_FORM_LENGTH);
       csrfToken = params.required('csrf_token', 128);
       decision = params.optional('decision', 16);
     } catch (error) {
@@ -32,20 +38,15 @@ export function consentHandler(ctx: ServerContext) {
       );
       return;
     }
-    const pending = await ctx.storage.consumePendingAuthorization(interactionId);
-    if (pending === undefined || pending.kind !== 'consent') {
-      sendErrorPage(
-        res,
-        400,
-        'invalid_request',
-        'This authorization request has expired or was already answered.',
-      );
+    const pending = await openConsentForm(ctx.consentFormKey, sealed, ctx.now());
+    if (pending === undefined) {
+      sendErrorPage(res, 400, 'invalid_request', ANSWERED);
       return;
     }
-    const cookieName = csrfCookieName(interactionId);
+    const cookieName = csrfCookieName(pending.interactionId);
     const cookieToken = readCookie(req, cookieName) ?? '';
     clearCookie(res, cookieName, ctx.cookie);
-    // The CSRF token must match both the pending request and this browser's cookie.
+    // The CSRF token must match both the sealed request and this browser's cookie.
     if (!safeEqual(csrfToken, pending.csrfToken) || !safeEqual(cookieToken, pending.csrfToken)) {
       ctx.logger.warn(
         { event: 'consent.csrf_mismatch', clientId: pending.request.clientId },
@@ -57,6 +58,15 @@ export function consentHandler(ctx: ServerContext) {
         'access_denied',
         'The consent form could not be verified. Start again from the application.',
       );
+      return;
+    }
+    // Single use: the first verified answer marks the interaction until the form expires.
+    const answered = await ctx.storage.tryAcquireLock(
+      `consent-answered:${pending.interactionId}`,
+      Math.max(1, pending.expiresAt - ctx.now()),
+    );
+    if (answered === undefined) {
+      sendErrorPage(res, 400, 'invalid_request', ANSWERED);
       return;
     }
     const { request } = pending;

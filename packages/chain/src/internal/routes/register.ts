@@ -1,9 +1,10 @@
 import type { OAuthClient, TokenEndpointAuthMethod } from '@auth/storage';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../../oauth-error.js';
+import { bearerError, bearerTokenOf } from '../bearer-request.js';
 import { parseClientMetadata } from '../client-metadata.js';
 import type { ServerContext } from '../context.js';
-import { randomToken } from '../crypto.js';
+import { hmac, randomToken, safeEqual } from '../crypto.js';
 
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
   'none',
@@ -11,10 +12,27 @@ const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
   'client_secret_post',
 ];
 
+/**
+ * RFC 7591 §3: with an initial access token configured, only a request bearing it (RFC 6750 §2.1)
+ * may register; otherwise 401 `invalid_token` with a Bearer challenge. Compared as digests, in
+ * constant time.
+ */
+function checkInitialAccessToken(ctx: ServerContext, req: Request): void {
+  const expected = ctx.registrationRules.initialAccessToken;
+  if (expected === undefined) return;
+  const presented = bearerTokenOf(req);
+  if (
+    presented === undefined ||
+    !safeEqual(hmac(ctx.cookieSecret, presented), hmac(ctx.cookieSecret, expected))
+  )
+    throw bearerError('invalid_token', 'registration requires a valid initial access token');
+}
+
 /** `POST /oauth/register`: RFC 7591 dynamic client registration. */
 export function registerHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    checkInitialAccessToken(ctx, req);
     if (!req.is('application/json'))
       throw new OAuthError('invalid_request', 'the body must be application/json');
     const { redirectUris, authMethod, grantTypes, scope, kept } = parseClientMetadata(req.body, {
@@ -22,6 +40,7 @@ export function registerHandler(ctx: ServerContext) {
       authMethods: AUTH_METHODS,
       defaultAuthMethod: 'client_secret_basic',
       idTokenAlgorithms: [...ctx.keys.idTokenKeys.keys()],
+      maxRedirectUris: ctx.registrationRules.maxRedirectUris,
     });
 
     const now = ctx.now();
@@ -39,7 +58,8 @@ export function registerHandler(ctx: ServerContext) {
       ...(kept['client_name'] === undefined ? {} : { clientName: kept['client_name'] }),
       ...(scope === undefined ? {} : { scope }),
     };
-    await ctx.storage.saveClient(client);
+    // An unused registration expires; each token issued to the client extends it (token.ts).
+    await ctx.storage.saveClient(client, { lifetimeSeconds: ctx.registrationRules.unusedClientLifetime });
     ctx.logger.info({ event: 'client.registered', clientId, method: authMethod }, 'client registered');
     res.status(201).json({
       client_id: clientId,

@@ -180,6 +180,12 @@ async function tokenResponse(
   nonce: string | undefined,
   resource: readonly string[],
 ): Promise<TokenResponse> {
+  // A registration in use does not expire: kept as long as the refresh tokens issued now live.
+  if (client.static !== true)
+    await ctx.storage.touchClient(
+      client.clientId,
+      Math.max(ctx.registrationRules.unusedClientLifetime, ctx.lifetimes.refreshToken),
+    );
   const access = await ctx.tokens.issueAccessToken({
     userId: grant.userId,
     clientId: grant.clientId,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { clientSchema } from './client-schema.js';
 import { issuerSchema } from './issuer-schema.js';
 import { refreshSchema, usersSchema } from './lifetime-schemas.js';
+import { limitsSchema } from './limits-schema.js';
 import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
 import { registrationSchema } from './registration-schema.js';
@@ -48,6 +49,7 @@ export const scalarSections = {
   server: serverSchema,
   users: usersSchema,
   refresh: refreshSchema,
+  limits: limitsSchema,
   allowed_hosts: allowedHostsSchema,
   allowed_origins: allowedOriginsSchema,
 } as const;
@@ -64,6 +66,7 @@ export const gatewayConfigSchema = strictObject({
   server: scalarSections.server,
   users: scalarSections.users,
   refresh: scalarSections.refresh,
+  limits: scalarSections.limits,
   allowed_hosts: scalarSections.allowed_hosts,
   allowed_origins: scalarSections.allowed_origins,
   clients: listSections.clients,

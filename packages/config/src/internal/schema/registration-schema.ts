@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { duration, nonEmptyString } from './primitives.js';
+import { duration, nonEmptyString, secretSource } from './primitives.js';
 import { strictObject } from './strict-object.js';
 
 /** A host as it appears in a URL: a name or an IP address (IPv6 with or without brackets), no scheme, port or path. */
@@ -43,6 +43,16 @@ export const registrationSchema = strictObject({
     '30d',
     '1d',
     'Longest time a client metadata document is cached, whatever its Cache-Control says (1m to 30d).',
+  ),
+  ...secretSource(
+    'initial_access_token',
+    'the RFC 7591 §3 initial access token: when set, /oauth/register requires it as a bearer token',
+  ),
+  unused_client_lifetime: duration(
+    '1h',
+    '365d',
+    '30d',
+    'How long a registered client is kept without use (1h to 365d); each token issued to it extends this, at least as long as its refresh tokens live.',
   ),
 })
   .superRefine((value, ctx) => {

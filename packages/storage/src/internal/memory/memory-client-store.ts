@@ -1,11 +1,13 @@
 import type { ClientStore, OAuthClient } from '../../ports/client-store.js';
-import { digestsEqual, sha256Hex } from '../hash.js';
+import { hashClientSecret, verifyClientSecretHash } from '../client-secret-hash.js';
 import { publicClient } from '../records.js';
 import { clone, type MemoryContext } from './memory-context.js';
 
 interface ClientEntry {
   client: OAuthClient;
   secretHash: string | undefined;
+  /** Whether the entry expires (a registration saved with a lifetime), so a use may extend it. */
+  expires: boolean;
 }
 
 /** Clients in memory: static ones kept apart, never evicted; dynamic ones bounded by `maxClients`. */
@@ -17,19 +19,29 @@ export function createMemoryClientStore(ctx: MemoryContext, maxClients: number):
     staticClients.get(clientId) ?? clients.get(clientId);
 
   return {
-    async saveClient(client) {
+    async saveClient(client, options = {}) {
+      const isStatic = client.static === true;
+      const secretHash =
+        client.clientSecret === undefined ? undefined : await hashClientSecret(client.clientSecret, isStatic);
       ctx.beforeWrite();
+      const lifetime = isStatic ? undefined : options.lifetimeSeconds;
       const entry: ClientEntry = {
         client: publicClient(clone(client), client.clientSecret !== undefined),
-        secretHash: client.clientSecret === undefined ? undefined : sha256Hex(client.clientSecret),
+        secretHash,
+        expires: lifetime !== undefined,
       };
-      if (client.static === true) {
+      if (isStatic) {
         clients.delete(client.clientId);
         staticClients.set(client.clientId, entry);
       } else {
         staticClients.delete(client.clientId);
-        clients.set(client.clientId, entry, undefined);
+        clients.set(client.clientId, entry, lifetime === undefined ? undefined : ctx.now() + lifetime * 1000);
       }
+    },
+
+    async touchClient(clientId, lifetimeSeconds) {
+      if (clients.get(clientId)?.expires === true)
+        clients.extend(clientId, ctx.now() + lifetimeSeconds * 1000);
     },
 
     async getClient(clientId) {
@@ -40,7 +52,7 @@ export function createMemoryClientStore(ctx: MemoryContext, maxClients: number):
     async verifyClientSecret(clientId, presentedSecret) {
       const entry = entryOf(clientId);
       if (entry?.secretHash === undefined) return false;
-      return digestsEqual(entry.secretHash, sha256Hex(presentedSecret));
+      return verifyClientSecretHash(entry.secretHash, presentedSecret);
     },
 
     async deleteClient(clientId) {
