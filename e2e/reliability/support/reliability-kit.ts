@@ -61,6 +61,15 @@ export function startGateway(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `check` every 100 ms until it holds (outside a test, where `expect.poll` is not allowed). */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 /** A GET on a protected route with the gateway access token. */
 export function callRoute(url: string, accessToken: string): Promise<Response> {
   return fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });

@@ -33,6 +33,10 @@ export interface RedisStorageConfig {
   encryptionKey?: Secret;
   /** Former keys (normalized like `encryptionKey`), still accepted for reading; empty without rotation. */
   previousEncryptionKeys: Secret[];
+  /** Replicas that must acknowledge each write a session depends on (Redis `WAIT`); 0 = no `WAIT`. */
+  waitForReplicas: number;
+  /** The `WAIT` timeout in ms (1-1500). */
+  waitTimeoutMs: number;
   sentinel?: { name: string; sentinels: Array<{ host: string; port: number }>; password?: Secret };
   cluster?: { nodes: Array<{ host: string; port: number }>; password?: Secret };
 }

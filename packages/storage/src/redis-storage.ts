@@ -32,6 +32,15 @@ export interface RedisStorageOptions {
   previousEncryptionKeys?: Buffer[];
   /** Every operation rejects with `StorageUnavailableError` after this many ms. Default 2000. */
   commandTimeoutMs?: number;
+  /**
+   * Replicas that must acknowledge (`WAIT`) each write a session depends on (upstream tokens of a
+   * leg, session lifetimes, codes, grants, user retention) before it counts; fewer within
+   * `waitTimeoutMs` and the write fails with `StorageUnavailableError`. Default 0 (no `WAIT`: a
+   * single node). With Sentinel, 1 keeps logins across a failover.
+   */
+  waitForReplicas?: number;
+  /** How long a write waits for those replicas, in ms; below `commandTimeoutMs`. Default 500. */
+  waitTimeoutMs?: number;
   logger?: Logger;
   /** Clock in epoch ms used to turn expiry times into TTLs. Default `Date.now`. */
   now?: () => number;
@@ -55,6 +64,14 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
     throw new InvalidStorageArgumentError('commandTimeoutMs must be a positive integer');
   }
+  const waitForReplicas = options.waitForReplicas ?? 0;
+  if (!Number.isInteger(waitForReplicas) || waitForReplicas < 0) {
+    throw new InvalidStorageArgumentError('waitForReplicas must be a non-negative integer');
+  }
+  const waitTimeoutMs = options.waitTimeoutMs ?? 500;
+  if (!Number.isInteger(waitTimeoutMs) || waitTimeoutMs < 1 || waitTimeoutMs >= timeoutMs) {
+    throw new InvalidStorageArgumentError('waitTimeoutMs must be a positive integer below commandTimeoutMs');
+  }
   if ((options.client === undefined) === (options.url === undefined)) {
     throw new InvalidStorageArgumentError('pass exactly one of client or url');
   }
@@ -73,7 +90,16 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
       logger.debug({ err: { message: error.message } }, 'redis connection error'),
     );
   }
-  const ctx = createRedisContext({ client, keys, codec, logger, now, timeoutMs });
+  const ctx = createRedisContext({
+    client,
+    keys,
+    codec,
+    logger,
+    now,
+    timeoutMs,
+    waitForReplicas,
+    waitTimeoutMs,
+  });
   let closed = false;
 
   const storage: Storage = {

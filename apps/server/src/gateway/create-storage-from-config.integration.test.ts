@@ -46,6 +46,8 @@ describe('createStorageFromConfig', () => {
       keyPrefix: 'gw-test:',
       encryptionKey: new Secret(Buffer.alloc(32, 7).toString('base64')),
       previousEncryptionKeys: [],
+      waitForReplicas: 0,
+      waitTimeoutMs: 500,
     };
     const owned = createStorageFromConfig(config, { logger, warnOnMemory: true });
     expect(owned.storage.kind).toBe('redis');
@@ -71,7 +73,13 @@ describe('createStorageFromConfig', () => {
   it('key rotation from the config: a value written under the old key is read after the key changed', async () => {
     const oldKey = new Secret(Buffer.alloc(32, 1).toString('base64'));
     const newKey = new Secret(Buffer.alloc(32, 2).toString('base64'));
-    const base = { type: 'redis' as const, url: new Secret(redis.url), keyPrefix: 'gw-rotate:' };
+    const base = {
+      type: 'redis' as const,
+      url: new Secret(redis.url),
+      keyPrefix: 'gw-rotate:',
+      waitForReplicas: 0,
+      waitTimeoutMs: 500,
+    };
     const before = createStorageFromConfig(
       { ...base, encryptionKey: oldKey, previousEncryptionKeys: [] },
       { logger, warnOnMemory: false },
@@ -111,6 +119,8 @@ describe('createStorageFromConfig', () => {
       keyPrefix: 'gw-cluster:',
       cluster: { nodes: cluster.nodes },
       previousEncryptionKeys: [],
+      waitForReplicas: 0,
+      waitTimeoutMs: 500,
     };
     const owned = createStorageFromConfig(config, { logger, warnOnMemory: true });
     await owned.storage.storeUpstreamTokens('session-2', 'corp', tokens);
@@ -119,6 +129,24 @@ describe('createStorageFromConfig', () => {
       'corp',
       'github',
     ]);
+    await owned.close();
+  });
+
+  it('wait_for_replicas reaches the storage: on a cluster without replicas a login write fails as unavailable and is undone', async () => {
+    const config: StorageConfig = {
+      type: 'redis',
+      keyPrefix: 'gw-wait:',
+      cluster: { nodes: cluster.nodes },
+      previousEncryptionKeys: [],
+      waitForReplicas: 1,
+      waitTimeoutMs: 50,
+    };
+    const owned = createStorageFromConfig(config, { logger, warnOnMemory: true });
+    await expect(owned.storage.storeUpstreamTokens('session-3', 'corp', tokens)).rejects.toMatchObject({
+      code: 'ERR_STORAGE_UNAVAILABLE',
+      message: expect.stringContaining('0 of 1 replicas acknowledged'),
+    });
+    expect(await owned.storage.getAllUpstreamTokens('session-3')).toEqual({});
     await owned.close();
   });
 });

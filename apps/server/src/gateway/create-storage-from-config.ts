@@ -58,6 +58,9 @@ export function createStorageFromConfig(
     ...(config.encryptionKey ? { encryptionKey: decodeKey(config.encryptionKey.reveal()) } : {}),
     // Rotation: records written under a former key are still read; every write uses the current one.
     previousEncryptionKeys: config.previousEncryptionKeys.map((key) => decodeKey(key.reveal())),
+    // Writes a session depends on count once this many replicas acknowledged them (a failover keeps them).
+    waitForReplicas: config.waitForReplicas,
+    waitTimeoutMs: config.waitTimeoutMs,
   });
   return {
     storage,

@@ -111,7 +111,13 @@ function checkRedis(ctx: ValidationContext, storage: RedisSection): RedisStorage
     );
   }
 
-  const result: RedisStorageConfig = { type: 'redis', keyPrefix: storage.key_prefix, previousEncryptionKeys };
+  const result: RedisStorageConfig = {
+    type: 'redis',
+    keyPrefix: storage.key_prefix,
+    previousEncryptionKeys,
+    waitForReplicas: storage.wait_for_replicas,
+    waitTimeoutMs: storage.wait_timeout_ms,
+  };
   if (url !== undefined) result.url = url;
   if (encryptionKey !== undefined) result.encryptionKey = encryptionKey;
   if (storage.sentinel !== undefined) {

@@ -38,6 +38,22 @@ export const redisStorageSchema = strictObject({
       description:
         'Former encryption keys, still accepted for reading (key rotation); every write uses encryption_key. Needs encryption_key_env or encryption_key_file.',
     }),
+  wait_for_replicas: z
+    .int({ error: 'must be a whole number of replicas (0 or more)' })
+    .min(0, { error: 'must be a whole number of replicas (0 or more)' })
+    .default(0)
+    .meta({
+      description:
+        'Replicas that must acknowledge (Redis WAIT) each write a session depends on before it counts; fewer within wait_timeout_ms and the request answers 503. 0 (default): no WAIT, for a single node. With Sentinel, 1 keeps every completed login across a failover (set min-replicas-to-write on the servers too).',
+    }),
+  wait_timeout_ms: z
+    .int({ error: 'must be a whole number of milliseconds from 1 to 1500' })
+    .min(1, { error: 'must be a whole number of milliseconds from 1 to 1500' })
+    .max(1500, {
+      error: 'must be a whole number of milliseconds from 1 to 1500 (below the 2 s command timeout)',
+    })
+    .default(500)
+    .meta({ description: 'How long a write waits for wait_for_replicas acknowledgements, in ms.' }),
   sentinel: strictObject({
     name: nonEmptyString.meta({ description: 'Name of the monitored master.' }),
     sentinels: z.array(hostPort).min(1, { error: 'must list at least one sentinel' }),

@@ -36,7 +36,10 @@ export function createRedisAuthorizationCodeStore(ctx: RedisContext): Authorizat
       const ttl = ctx.ttlUntil(record.expiresAt);
       if (ttl === 0) return;
       const key = keys.code(sha256Hex(code));
-      await ctx.script(SAVE_CODE, key, codec.encode(record, keys.logical(key)), ttl);
+      // Not acknowledged by the replicas: the code is dropped, the caller answers 503.
+      await ctx.durableScript(SAVE_CODE, [key, codec.encode(record, keys.logical(key)), ttl], () =>
+        ctx.run('saveAuthorizationCode', () => ctx.client.del(key)),
+      );
     },
 
     async consumeAuthorizationCode(code) {

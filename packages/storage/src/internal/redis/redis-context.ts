@@ -22,6 +22,18 @@ export interface RedisContext {
   defineScripts(...scripts: RedisScript[]): void;
   /** Runs one Lua script defined by `defineScripts` (KEYS first, then ARGV), through `run`. */
   script(script: RedisScript, ...args: Array<string | number>): Promise<unknown>;
+  /**
+   * As `script` for a write a session depends on. With `waitForReplicas` > 0 the script and a
+   * `WAIT numreplicas timeout` go in one pipeline on the same connection (the key's node in a
+   * Cluster): the write counts only once that many replicas acknowledged it, so a failover that
+   * promotes one of them keeps it. Fewer within the timeout: `undo` runs (best effort) and the call
+   * rejects with `StorageUnavailableError`, as when Redis is down (the caller answers 503).
+   */
+  durableScript(
+    script: RedisScript,
+    args: Array<string | number>,
+    undo?: () => Promise<unknown>,
+  ): Promise<unknown>;
   /** Milliseconds until `expiresAt`, or 0 when it has passed. */
   ttlUntil(expiresAt: number): number;
   /** Decodes a value read at `key` (its logical key is the associated data); `undefined` when absent. */
@@ -55,8 +67,12 @@ export function createRedisContext(options: {
   logger: Logger;
   now: () => number;
   timeoutMs: number;
+  /** Replicas that must acknowledge a durable write (0: no `WAIT`). */
+  waitForReplicas: number;
+  /** The `WAIT` timeout in ms (below `timeoutMs`). */
+  waitTimeoutMs: number;
 }): RedisContextControl {
-  const { client, keys, codec, logger, now, timeoutMs } = options;
+  const { client, keys, codec, logger, now, timeoutMs, waitForReplicas, waitTimeoutMs } = options;
   const commands = client as unknown as Record<string, ScriptFn | undefined>;
   let closed = false;
 
@@ -105,21 +121,54 @@ export function createRedisContext(options: {
     }
   };
 
+  const script = (definition: RedisScript, ...args: Array<string | number>): Promise<unknown> =>
+    run(definition.name, () => (commands[definition.name] as ScriptFn).call(client, ...args));
+
+  const durableScript = async (
+    definition: RedisScript,
+    args: Array<string | number>,
+    undo?: () => Promise<unknown>,
+  ): Promise<unknown> => {
+    if (waitForReplicas === 0) return script(definition, ...args);
+    const { written, acknowledged } = await run(definition.name, async () => {
+      const pipeline = client.pipeline();
+      const queue = (pipeline as unknown as Record<string, ScriptFn | undefined>)[definition.name];
+      if (typeof queue !== 'function') throw new Error(`script ${definition.name} is not defined`);
+      queue.call(pipeline, ...args);
+      pipeline.call('WAIT', waitForReplicas, waitTimeoutMs);
+      const replies = await pipeline.exec();
+      const [write, wait] = replies ?? [];
+      if (write === undefined || wait === undefined) throw new Error('no reply to the pipeline');
+      if (write[0] !== null) throw write[0];
+      if (wait[0] !== null) throw wait[0];
+      return { written: write[1], acknowledged: Number(wait[1]) };
+    });
+    if (acknowledged >= waitForReplicas) return written;
+    try {
+      await undo?.();
+    } catch {
+      // Best effort: what stays behind was never confirmed to the caller (see the storage README).
+    }
+    throw unavailable(
+      definition.name,
+      `${acknowledged} of ${waitForReplicas} replicas acknowledged the write within ${waitTimeoutMs} ms`,
+    );
+  };
+
   return {
     client,
     keys,
     codec,
     now,
     run,
+    script,
+    durableScript,
     defineScripts(...scripts) {
       for (const script of scripts) {
         if (typeof commands[script.name] !== 'function') {
           client.defineCommand(script.name, { lua: script.lua, numberOfKeys: script.numberOfKeys });
         }
       }
-    },
-    script(script, ...args) {
-      return run(script.name, () => (commands[script.name] as ScriptFn).call(client, ...args));
     },
     ttlUntil: (expiresAt) => Math.max(0, Math.ceil(expiresAt - now())),
     decodeAt: <T>(key: string, stored: unknown): T | undefined =>

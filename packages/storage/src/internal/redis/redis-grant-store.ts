@@ -104,11 +104,10 @@ export function createRedisGrantStore(ctx: RedisContext): GrantStore {
       const grantKey = keys.grant(grant.grantId);
       const familyKey = keys.grantFamily(grant.grantId);
       const record = codec.encode(grant, keys.logical(grantKey));
-      if (refreshToken === undefined) {
-        await ctx.script(SAVE_GRANT, grantKey, familyKey, record, ttl);
-        return;
-      }
-      await ctx.script(SAVE_GRANT, grantKey, familyKey, record, ttl, sha256Hex(refreshToken));
+      const args = [grantKey, familyKey, record, ttl];
+      if (refreshToken !== undefined) args.push(sha256Hex(refreshToken));
+      // Not acknowledged by the replicas: the grant is revoked again, the caller answers 503.
+      await ctx.durableScript(SAVE_GRANT, args, () => ctx.script(REVOKE_GRANT, grantKey, familyKey));
     },
 
     async getGrant(grantId) {

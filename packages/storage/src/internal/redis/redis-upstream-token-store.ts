@@ -155,7 +155,15 @@ export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenS
 
   return {
     async storeUpstreamTokens(sessionId, providerName, tokens) {
-      await ctx.script(STORE_UPSTREAM, ...storeArgs(sessionId, providerName, tokens));
+      // Not acknowledged by the replicas: the entry is deleted again, the caller answers 503.
+      await ctx.durableScript(STORE_UPSTREAM, storeArgs(sessionId, providerName, tokens), () =>
+        ctx.script(
+          DELETE_UPSTREAM,
+          keys.upstream(sessionId, providerName),
+          keys.upstreamIndex(sessionId),
+          providerName,
+        ),
+      );
     },
 
     async replaceUpstreamTokens(sessionId, providerName, tokens) {
@@ -164,14 +172,14 @@ export function createRedisUpstreamTokenStore(ctx: RedisContext): UpstreamTokenS
     },
 
     async setUpstreamSessionExpiry(sessionId, sessionExpiresAt, options = {}) {
-      const reply = await ctx.script(
-        SET_SESSION_EXPIRY,
+      // Durable without undo: a longer lifetime left behind keeps nothing a caller can reach.
+      const reply = await ctx.durableScript(SET_SESSION_EXPIRY, [
         keys.upstreamIndex(sessionId),
         keys.upstreamPrefix(sessionId),
         String(sessionExpiresAt),
         ctx.now(),
         options.provisional === true ? '1' : '',
-      );
+      ]);
       return Number(reply);
     },
 

@@ -88,10 +88,11 @@ export function createRedisUserStore(ctx: RedisContext): UserStore {
       const ttl = ctx.ttlUntil(until);
       if (ttl === 0) return;
       // One script per record: the user and its identities live in different cluster slots.
+      // Durable (the user outlives the chain only if a promoted replica knows it), without undo.
       await Promise.all([
-        ctx.script(RETAIN, keys.user(userId), ttl, ''),
+        ctx.durableScript(RETAIN, [keys.user(userId), ttl, '']),
         ...identities.map(({ providerName, upstreamSubject }) =>
-          ctx.script(RETAIN, identityKey(providerName, upstreamSubject), ttl, userId),
+          ctx.durableScript(RETAIN, [identityKey(providerName, upstreamSubject), ttl, userId]),
         ),
       ]);
     },
