@@ -56,6 +56,8 @@ const EXTRA_EXAMPLES: Record<string, unknown> = {
   'storage.previous_encryption_keys': [{ key_env: 'REDIS_PREVIOUS_ENCRYPTION_KEY' }],
   'storage.previous_encryption_keys[].key_env': 'REDIS_PREVIOUS_ENCRYPTION_KEY',
   'storage.previous_encryption_keys[].key_file': '/run/secrets/redis-previous-key',
+  'storage.wait_for_replicas': 1,
+  'storage.wait_timeout_ms': 300,
   'storage.sentinel': { name: 'mymaster', sentinels: [{ host: 'sentinel-1.internal', port: 26379 }] },
   'storage.sentinel.name': 'mymaster',
   'storage.sentinel.sentinels': [{ host: 'sentinel-1.internal', port: 26379 }],
