@@ -46,6 +46,11 @@ runStorageContract('redis via sentinel', async () => ({
   storage: createRedisStorage({ client, keyPrefix: `s:${randomUUID().slice(0, 8)}:` }),
 }));
 
+// The same contract when the writes a session depends on wait for the replica (script and WAIT in one pipeline).
+runStorageContract('redis via sentinel, waiting for the replica', async () => ({
+  storage: createRedisStorage({ client, keyPrefix: `sw:${randomUUID().slice(0, 8)}:`, waitForReplicas: 1 }),
+}));
+
 describe('redis via sentinel: failover', () => {
   it('follows the new master after a failover; meanwhile only typed errors, never a wrong answer', async () => {
     const storage = createRedisStorage({ client, keyPrefix: 'failover:', commandTimeoutMs: 1000 });
