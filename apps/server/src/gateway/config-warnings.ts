@@ -12,5 +12,15 @@ export function configWarnings(config: GatewayConfig): string[] {
         'refresh tokens are stored in Redis in clear; set it to a 32-byte key (openssl rand -base64 32)',
     );
   }
+  if (
+    config.storage.type === 'redis' &&
+    config.storage.sentinel !== undefined &&
+    config.storage.waitForReplicas === 0
+  ) {
+    warnings.push(
+      'WARNING: storage.wait_for_replicas is 0 with Sentinel: logins completed just before a failover are lost ' +
+        '(the promoted replica never had them); set it to 1 (docs/deployment.md#surviving-a-sentinel-failover)',
+    );
+  }
   return warnings;
 }
