@@ -3,7 +3,8 @@ import { CLIENT_REDIRECT, discover, type FlowClient, login } from '@auth/test-ki
 import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../src/support/process.js';
-import { type Stack, startStack } from '../src/support/stack.js';
+import { SecretsSeen } from '../src/support/secrets.js';
+import { type Stack, startStack, UPSTREAM_SECRETS } from '../src/support/stack.js';
 import { callRoute } from './support/reliability-kit.js';
 
 const LOGINS = 200;
@@ -30,6 +31,7 @@ describe(`${LOGINS} concurrent two-upstream logins over two replicas (issue 11)`
   let redis: TestRedisServer;
   let stack: Stack;
   let dispatcher: Dispatcher;
+  const secrets = new SecretsSeen();
 
   beforeAll(async () => {
     // No kept-alive connections for this test's own requests: with 200 logins in one process the
@@ -100,6 +102,12 @@ describe(`${LOGINS} concurrent two-upstream logins over two replicas (issue 11)`
         };
       }),
     );
+    for (const [i, done] of logins.entries()) {
+      secrets.addLogin({ code: done.callback.searchParams.get('code') ?? '', tokens: done.tokens });
+      secrets.add(`corp upstream token ${i}`, seen[i]?.corpToken);
+      secrets.add(`github upstream token ${i}`, seen[i]?.githubToken);
+    }
+    for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
     for (const entry of seen) {
       expect(entry.corpUser).toBe(entry.username);
       expect(entry.githubUser).toBe(entry.username);
@@ -109,4 +117,9 @@ describe(`${LOGINS} concurrent two-upstream logins over two replicas (issue 11)`
     expect(new Set(seen.map((entry) => entry.corpToken)).size).toBe(LOGINS);
     expect(new Set(seen.map((entry) => entry.githubToken)).size).toBe(LOGINS);
   }, 180_000);
+
+  it('no token, code or secret of this run appears in the gateway logs', () => {
+    expect(secrets.size).toBeGreaterThan(0);
+    secrets.expectAbsentFrom(stack.gatewayOutput(), 'the gateway output');
+  });
 });

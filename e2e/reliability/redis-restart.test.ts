@@ -5,7 +5,8 @@ import { startRedisServer, type TestRedisServer } from '@auth/storage/testing';
 import { type GatewayLogin, loginThroughGateway } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../src/support/process.js';
-import { type Stack, startStack } from '../src/support/stack.js';
+import { SecretsSeen } from '../src/support/secrets.js';
+import { type Stack, startStack, UPSTREAM_SECRETS } from '../src/support/stack.js';
 import { callRoute, sleep } from './support/reliability-kit.js';
 
 type Phase = 'up' | 'down' | 'restarting' | 'recovered';
@@ -30,6 +31,7 @@ describe('Redis restart under traffic (issue 11)', () => {
   let dataDir: string;
   let stack: Stack;
   const logins: GatewayLogin[] = [];
+  const secrets = new SecretsSeen();
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'auth-restart-redis-'));
@@ -40,6 +42,8 @@ describe('Redis restart under traffic (issue 11)', () => {
     for (const username of ['restart-a', 'restart-b', 'restart-c']) {
       logins.push(await loginThroughGateway(stack.issuer, { username }));
     }
+    for (const login of logins) secrets.addLogin(login);
+    for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -83,7 +87,7 @@ describe('Redis restart under traffic (issue 11)', () => {
     const loginWorker = async () => {
       for (let i = 0; running; i++) {
         try {
-          await loginThroughGateway(stack.issuer, { username: `restart-login-${i}` });
+          secrets.addLogin(await loginThroughGateway(stack.issuer, { username: `restart-login-${i}` }));
           loginsDone += 1;
         } catch (error) {
           loginFailures.push(String((error as Error).message));
@@ -118,6 +122,7 @@ describe('Redis restart under traffic (issue 11)', () => {
     // Never a 500 or a dropped connection; every 200 carried the session's upstream token.
     expect(answers.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
     for (const answer of answers.filter((a) => a.status === 200)) {
+      secrets.add('corp upstream access token', answer.upstream);
       expect(answer.upstream).toMatch(/^Bearer \S+/);
     }
     // Before: all 200. While down: all 503 (nothing answered from a cache without the store).
@@ -134,5 +139,10 @@ describe('Redis restart under traffic (issue 11)', () => {
     // The same gateway processes, still running.
     expect(stack.gateways.map((gateway) => gateway.child.pid)).toEqual(pids);
     expect(stack.gateways.every((gateway) => gateway.child.exitCode === null)).toBe(true);
+  });
+
+  it('no token, code or secret of this run appears in the gateway logs', () => {
+    expect(secrets.size).toBeGreaterThan(0);
+    secrets.expectAbsentFrom(stack.gatewayOutput(), 'the gateway output');
   });
 });

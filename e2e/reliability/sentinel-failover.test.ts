@@ -8,7 +8,8 @@ import { type GatewayLogin, loginThroughGateway } from '@auth/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../src/support/process.js';
-import { type Stack, startStack } from '../src/support/stack.js';
+import { SecretsSeen } from '../src/support/secrets.js';
+import { type Stack, startStack, UPSTREAM_SECRETS } from '../src/support/stack.js';
 import { callRoute, sleep, until } from './support/reliability-kit.js';
 import { type ReplicationLink, startReplicationLink } from './support/replication-link.js';
 
@@ -27,6 +28,7 @@ describe('Sentinel failover under login traffic (issue 11 item 12)', () => {
   let sentinel: TestRedisSentinel;
   let admin: Redis;
   let stack: Stack;
+  const secrets = new SecretsSeen();
 
   beforeAll(async () => {
     master = await startRedisServer();
@@ -84,6 +86,7 @@ describe('Sentinel failover under login traffic (issue 11 item 12)', () => {
         try {
           const login = await loginThroughGateway(stack.issuer, { username });
           completed.push({ login, phase });
+          secrets.addLogin(login);
         } catch (error) {
           failures.push(String((error as Error).message));
           await sleep(50);
@@ -140,6 +143,7 @@ describe('Sentinel failover under login traffic (issue 11 item 12)', () => {
             client_id: login.clientId,
           }),
         });
+        secrets.add('corp upstream access token', echoed?.headers['authorization']);
         return {
           completedIn,
           corp: corp.status,
@@ -148,7 +152,13 @@ describe('Sentinel failover under login traffic (issue 11 item 12)', () => {
         };
       }),
     );
+    for (const [name, value] of Object.entries(UPSTREAM_SECRETS)) secrets.add(name, value);
     const lost = asks.filter((ask) => ask.corp !== 200 || !ask.upstream || ask.refresh !== 200);
     expect(lost, `${lost.length} of ${asks.length} completed logins lost`).toEqual([]);
+  });
+
+  it('no token, code or secret of this run appears in the gateway logs', () => {
+    expect(secrets.size).toBeGreaterThan(0);
+    secrets.expectAbsentFrom(stack.gatewayOutput(), 'the gateway output');
   });
 });
