@@ -1,4 +1,5 @@
 import {
+  startRedisReplica,
   startRedisSentinel,
   startRedisServer,
   type TestRedisSentinel,
@@ -33,10 +34,7 @@ describe('Sentinel failover under login traffic (issue 11 item 12)', () => {
   beforeAll(async () => {
     master = await startRedisServer();
     link = await startReplicationLink(master.port);
-    replica = await startRedisServer({ extraArgs: ['--replicaof', '127.0.0.1', String(link.port)] });
-    const probe = new Redis(master.url);
-    await until('the replica online', async () => (await probe.info('replication')).includes('state=online'));
-    probe.disconnect();
+    replica = await startRedisReplica(master, { replicaOfPort: link.port });
     sentinel = await startRedisSentinel({ masterPort: master.port });
     admin = new Redis({ host: sentinel.host, port: sentinel.port });
     // The Sentinel must know the replica before it can promote it.

@@ -10,6 +10,7 @@ import {
   pendingConsentFixture,
   randomToken,
   refreshTokenFixture,
+  startRedisReplica,
   startRedisServer,
   type TestRedisServer,
   upstreamTokensFixture,
@@ -33,14 +34,9 @@ async function waitCalls(): Promise<number> {
 
 beforeAll(async () => {
   master = await startRedisServer();
-  replica = await startRedisServer({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
+  replica = await startRedisReplica(master);
   onMaster = new Redis(master.url);
   onReplica = new Redis(replica.url);
-  const deadline = Date.now() + 15_000;
-  while (!(await onMaster.info('replication')).includes('state=online')) {
-    if (Date.now() > deadline) throw new Error('the replica did not come online');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 });
 
 afterAll(async () => {

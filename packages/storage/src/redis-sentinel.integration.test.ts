@@ -6,6 +6,7 @@ import { createRedisClient } from './redis-client.js';
 import { createRedisStorage } from './redis-storage.js';
 import {
   runStorageContract,
+  startRedisReplica,
   startRedisSentinel,
   startRedisServer,
   type TestRedisSentinel,
@@ -20,14 +21,7 @@ let client: Redis;
 
 beforeAll(async () => {
   master = await startRedisServer();
-  replica = await startRedisServer({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
-  const probe = new Redis(master.url);
-  const deadline = Date.now() + 15_000;
-  while (!(await probe.info('replication')).includes('state=online')) {
-    if (Date.now() > deadline) throw new Error('the replica did not come online');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  probe.disconnect();
+  replica = await startRedisReplica(master);
   sentinel = await startRedisSentinel({ masterPort: master.port });
   client = createRedisClient({
     sentinel: { name: sentinel.name, sentinels: [{ host: sentinel.host, port: sentinel.port }] },
