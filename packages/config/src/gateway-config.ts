@@ -114,6 +114,30 @@ export interface RouteConfig {
   resource: string;
 }
 
+/** One backend MCP server of an aggregate route. */
+export interface AggregateBackendConfig {
+  /** Prefix of its tools, resources and prompts (`corp` → `corp__search`). */
+  name: string;
+  /** URL of the backend's MCP Streamable HTTP endpoint. */
+  backend: string;
+  /** Name of the upstream whose token this backend receives. */
+  upstream: string;
+  headerStrategy: 'replace' | 'custom';
+  /** Required when `headerStrategy` is `custom`. */
+  customHeaderName?: string;
+}
+
+/** A route that is one MCP endpoint for several backend MCP servers (docs/architecture.md#the-reference-server). */
+export interface AggregateRouteConfig {
+  /** Path of the MCP endpoint, e.g. `/mcp`. */
+  path: string;
+  backends: AggregateBackendConfig[];
+  /** MCP sessions open at once: per gateway session (one login) and over all users. */
+  sessions: { perGatewaySession: number; total: number };
+  /** The resource URL: `issuer + path` (RFC 8707 / RFC 9728). */
+  resource: string;
+}
+
 /** The reference server's connections to its backends; durations in seconds. */
 export interface ProxyConfig {
   /** Time allowed to open a backend connection. */
@@ -217,5 +241,8 @@ export interface GatewayConfig {
   clients: StaticClientConfig[];
   /** The chain visits them in this order; at least one. */
   upstreams: UpstreamConfig[];
+  /** Proxy routes: one backend each. */
   routes: RouteConfig[];
+  /** Aggregate routes (`routes[]` entries with `aggregate`): one MCP endpoint for several backends. */
+  aggregateRoutes: AggregateRouteConfig[];
 }

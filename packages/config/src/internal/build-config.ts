@@ -43,7 +43,7 @@ export function buildConfig(
   const storage = sections.storage === undefined ? undefined : checkStorage(ctx, sections.storage);
   const clients = checkClients(ctx, sections, signingKeys[0]?.alg ?? 'ES256');
   const upstreams = checkUpstreams(ctx, sections, maxUpstreams);
-  const routes = checkRoutes(ctx, sections, upstreamNames(sections));
+  const { routes, aggregateRoutes } = checkRoutes(ctx, sections, upstreamNames(sections));
   const initialAccessToken =
     sections.registration === undefined
       ? undefined
@@ -124,5 +124,6 @@ export function buildConfig(
     clients,
     upstreams,
     routes,
+    aggregateRoutes,
   };
 }

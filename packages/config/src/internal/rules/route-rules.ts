@@ -1,28 +1,24 @@
-import type { RouteConfig } from '../../gateway-config.js';
-import { didYouMean } from '../did-you-mean.js';
+import type { AggregateRouteConfig, RouteConfig } from '../../gateway-config.js';
 import type { PathSegment } from '../issue-path.js';
 import type { ParsedSections } from '../parse-sections.js';
 import type { ValidationContext } from '../validation-context.js';
+import { checkAggregateRoute } from './aggregate-rules.js';
 import { reportDuplicates } from './duplicates.js';
+import { upstreamReferenceChecker } from './upstream-reference.js';
 
 /**
  * Each route's upstream exists (or is implied by a lone upstream), paths are
- * unique and do not overlap, the header strategy is complete. Returns the
- * normalized routes with `resource = issuer + path` (RFC 8707, RFC 9728).
+ * unique and do not overlap, the header strategy is complete; a route has a
+ * backend or an aggregate list. Returns the normalized proxy and aggregate routes
+ * with `resource = issuer + path` (RFC 8707, RFC 9728).
  */
 export function checkRoutes(
   ctx: ValidationContext,
   sections: ParsedSections,
   names: readonly string[],
-): RouteConfig[] {
+): { routes: RouteConfig[]; aggregateRoutes: AggregateRouteConfig[] } {
   const { issues } = ctx;
   const entries = sections.routes;
-  const rawUpstreams: unknown[] = Array.isArray(sections.raw['upstreams']) ? sections.raw['upstreams'] : [];
-  const upstreamCount = rawUpstreams.length;
-  // Names as written, also of entries with other problems: a route naming one of them, or any route
-  // while an entry has no usable name, gets no follow-on error; fixing the upstream shows the rest.
-  const writtenNames = rawUpstreams.map((entry) => (entry as { name?: unknown } | null)?.name);
-  const someUnnamed = upstreamCount > 1 && writtenNames.some((name) => typeof name !== 'string');
   // Express matches paths case-insensitively, so /MCP and /mcp are the same route.
   reportDuplicates(
     issues,
@@ -44,46 +40,51 @@ export function checkRoutes(
     });
   });
 
+  const checkReference = upstreamReferenceChecker(ctx, sections, names);
+  const rawEntries: unknown[] = Array.isArray(sections.raw['routes']) ? sections.raw['routes'] : [];
   const normalized: RouteConfig[] = [];
+  const aggregates: AggregateRouteConfig[] = [];
   entries.forEach((entry, index) => {
     if (entry === undefined) return;
     const path: PathSegment[] = ['routes', index];
-    let upstream = entry.upstream;
-    if (upstream === undefined) {
-      if (upstreamCount > 1) {
-        issues.add(
-          [...path, 'upstream'],
-          `is required when several upstreams are configured (one of: ${names.join(', ')})`,
-        );
-      } else {
-        upstream = names[0];
+    const resource = `${sections.issuer ?? ''}${entry.path}`;
+    const raw = (rawEntries[index] ?? {}) as Record<string, unknown>;
+    if (entry.aggregate !== undefined) {
+      if (entry.backend !== undefined) {
+        issues.add([...path, 'backend'], 'is not allowed with aggregate: a route has backend or aggregate');
+        return;
       }
-    } else if (
-      upstreamCount > 0 &&
-      !names.includes(upstream) &&
-      !writtenNames.includes(upstream) &&
-      !someUnnamed
-    ) {
-      const suggestion = didYouMean(upstream, names);
-      issues.add(
-        [...path, 'upstream'],
-        `names no configured upstream${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} (configured: ${names.join(', ')})`,
+      aggregates.push(
+        checkAggregateRoute(
+          ctx,
+          path,
+          { ...entry, aggregate: entry.aggregate },
+          raw,
+          checkReference,
+          resource,
+        ),
       );
+      return;
     }
-    if (entry.header_strategy === 'custom' && entry.custom_header_name === undefined) {
-      issues.add([...path, 'custom_header_name'], 'is required when header_strategy is custom');
+    if (entry.aggregate_sessions !== undefined) {
+      issues.add([...path, 'aggregate_sessions'], 'is only allowed with aggregate');
     }
-    if (entry.header_strategy !== 'custom' && entry.custom_header_name !== undefined) {
-      issues.add([...path, 'custom_header_name'], 'is only allowed with header_strategy: custom');
+    if (entry.backend === undefined) {
+      issues.add(
+        [...path, 'backend'],
+        'is required (or aggregate, for one MCP endpoint over several backends)',
+      );
+      return;
     }
+    const upstream = checkReference(path, entry);
     normalized.push({
       path: entry.path,
       backend: entry.backend,
-      upstream: upstream ?? '',
+      upstream,
       headerStrategy: entry.header_strategy,
       ...(entry.custom_header_name === undefined ? {} : { customHeaderName: entry.custom_header_name }),
-      resource: `${sections.issuer ?? ''}${entry.path}`,
+      resource,
     });
   });
-  return normalized;
+  return { routes: normalized, aggregateRoutes: aggregates };
 }

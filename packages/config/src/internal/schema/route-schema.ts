@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { checkedString, tryUrl, upstreamName } from './primitives.js';
+import { checkedString, tryUrl, upstreamName, wholeNumber } from './primitives.js';
 import { strictObject } from './strict-object.js';
 
 const RESERVED_PREFIXES = ['/oauth', '/.well-known', '/healthz', '/readyz'];
@@ -52,11 +52,62 @@ export function customHeaderProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** An aggregate backend's name, the prefix of its tools (`corp__search`): no `_`, so `__` splits unambiguously. */
+export const AGGREGATE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** One backend MCP server of an aggregate route. */
+export const aggregateBackendSchema = strictObject({
+  name: z
+    .string()
+    .regex(AGGREGATE_NAME, {
+      error:
+        'must be 1 to 32 lower-case letters, digits and "-", starting with a letter (it prefixes tool names)',
+    })
+    .meta({ description: "Prefix of this backend's tools, resources and prompts: corp → corp__search." }),
+  backend: checkedString(backendProblem, 'uri').meta({
+    description: 'URL of the backend MCP server (Streamable HTTP endpoint, http or https).',
+  }),
+  upstream: upstreamName.optional().meta({
+    description: 'Name of the upstream whose token this backend receives; optional with one upstream.',
+  }),
+  header_strategy: z.enum(['replace', 'custom']).default('replace').meta({
+    description: 'replace: Authorization: Bearer <token>; custom: the token in custom_header_name.',
+  }),
+  custom_header_name: checkedString(customHeaderProblem)
+    .optional()
+    .meta({ description: 'Header carrying the upstream token; required with header_strategy: custom.' }),
+}).meta({ description: 'A backend MCP server of an aggregate route.' });
+
+/** Bounds of an aggregate route's MCP sessions. */
+export const aggregateSessionsSchema = strictObject({
+  per_gateway_session: wholeNumber(
+    1,
+    1000,
+    8,
+    'MCP sessions one gateway session (one login) may hold open on this route at once.',
+  ),
+  total: wholeNumber(1, 100_000, 1000, 'MCP sessions this route holds open at once, over all users.'),
+}).meta({
+  description:
+    'Bounds of an aggregate route: each MCP session holds one backend session per backend; more are refused.',
+});
+
 export const routeSchema = strictObject({
   path: checkedString(routePathProblem).meta({
     description: 'Path prefix on the gateway, e.g. /mcp/github. Its resource URL is issuer + path.',
   }),
-  backend: checkedString(backendProblem, 'uri').meta({ description: 'Backend base URL (http or https).' }),
+  backend: checkedString(backendProblem, 'uri')
+    .optional()
+    .meta({ description: 'Backend base URL (http or https); a route has backend or aggregate.' }),
+  aggregate: z
+    .array(aggregateBackendSchema)
+    .min(1, { error: 'must list at least one backend' })
+    .optional()
+    .meta({
+      description:
+        'Makes the route one MCP endpoint for several backend MCP servers, each called with its own upstream token.',
+    }),
+  aggregate_sessions: aggregateSessionsSchema.optional(),
   upstream: upstreamName.optional().meta({
     description: 'Name of the upstream whose token the backend receives; optional with one upstream.',
   }),
