@@ -2,13 +2,11 @@ import { bearerChallenge, type Logger, silentLogger } from '@auth/protocol';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rewriteRequestHeaders } from './internal/set-request-header.js';
 import { validateOptions } from './internal/validate-options.js';
+import { upstreamCredential } from './upstream-credential.js';
 import type { UpstreamSwapOptions } from './upstream-swap-options.js';
 
 /** Marks handlers made by {@link createUpstreamSwap}; the value is the provider name. */
 export const UPSTREAM_SWAP = Symbol.for('@auth/upstreamswap/middleware');
-
-// A header value must be visible ASCII (RFC 9110 §5.5); anything else could split the request.
-const SAFE_VALUE = /^[\x21-\x7e]+$/;
 
 /**
  * Express middleware (docs/architecture.md#upstream-swap) that swaps the gateway's bearer token for the upstream
@@ -57,17 +55,11 @@ export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler
         .json({ error: 'unauthorized', error_description: 'Authentication required' });
       return;
     }
-    // Own entries only: a provider may be named like an Object.prototype member (`constructor`).
-    const token = Object.hasOwn(identity.upstreamTokens, providerName)
-      ? identity.upstreamTokens[providerName]
-      : undefined;
-    const state = Object.hasOwn(identity.upstreams, providerName)
-      ? identity.upstreams[providerName]
-      : undefined;
-    if (token === undefined) {
-      if (state?.status === 'unavailable') {
+    const credential = upstreamCredential(identity, config);
+    if (!credential.ok) {
+      if (credential.reason === 'unavailable') {
         logger.warn(
-          { provider: providerName, reason: state.reason },
+          { provider: providerName, reason: credential.detail },
           'upstream token temporarily unavailable',
         );
         res
@@ -79,24 +71,18 @@ export function createUpstreamSwap(options: UpstreamSwapOptions): RequestHandler
           });
         return;
       }
-      logger.info(
-        { provider: providerName, status: state?.status ?? 'missing', reason: state?.reason },
-        'no upstream token for this route',
-      );
+      if (credential.status === 'invalid') {
+        logger.error({ provider: providerName }, 'upstream token is not a valid header value; not forwarded');
+      } else {
+        logger.info(
+          { provider: providerName, status: credential.status, reason: credential.detail },
+          'no upstream token for this route',
+        );
+      }
       reauthenticate(res);
       return;
     }
-    if (!SAFE_VALUE.test(token)) {
-      logger.error({ provider: providerName }, 'upstream token is not a valid header value; not forwarded');
-      reauthenticate(res);
-      return;
-    }
-    if (config.headerStrategy === 'replace') {
-      rewriteRequestHeaders(req, [], 'authorization', `Bearer ${token}`);
-    } else {
-      // The gateway's JWT never reaches the backend.
-      rewriteRequestHeaders(req, ['authorization'], config.headerName!, token);
-    }
+    rewriteRequestHeaders(req, credential.remove, credential.header, credential.value);
     next();
   };
   Object.defineProperty(middleware, UPSTREAM_SWAP, { value: providerName });
