@@ -34,7 +34,7 @@ export function chainOptionsFromConfig(
   return {
     issuer: config.issuer,
     upstreams,
-    audiences: config.routes.map((route) => route.resource),
+    audiences: [...config.routes, ...config.aggregateRoutes].map((route) => route.resource),
     lifetimes: config.tokenLifetimes,
     signingKeys: config.signingKeys.map((key) => ({ pem: key.pem.reveal(), alg: key.alg, label: key.file })),
     scopesSupported: config.scopesSupported,

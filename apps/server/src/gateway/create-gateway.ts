@@ -5,6 +5,8 @@ import type { Storage } from '@auth/storage';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import { type AggregateRoute, createAggregateRoute } from '../aggregate/aggregate-route.js';
+import type { AggregateStats } from '../aggregate/session-registry.js';
 import { accessLog } from '../logging/access-log.js';
 import { createBackendPools } from '../proxy/backend-pools.js';
 import { dotSegmentGuard } from '../proxy/dot-segment-guard.js';
@@ -31,12 +33,16 @@ export interface CreateGatewayOptions {
   upstreamTimeoutMs?: number;
   /** Called for each request an abuse limit refuses, with the limit's name (e.g. a metrics counter). */
   onLimitRefused?: (limit: LimitName) => void;
+  /** First wait before an aggregate route tries a failed backend again (default 500 ms). */
+  aggregateBackoffMs?: number;
 }
 
 /** A wired gateway: the express app and what must be closed on shutdown. */
 export interface Gateway {
   app: Express;
   storage: Storage;
+  /** Open client and backend MCP sessions of each aggregate route, by path. */
+  aggregateStats(): Record<string, AggregateStats>;
   close(): Promise<void>;
 }
 
@@ -91,7 +97,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   // Each request then reads just the configured providers' tokens: one MGET on Redis, no script.
   const upstreamNames = config.upstreams.map((upstream) => upstream.name);
   // Before any route: a path whose dot segments change its route never reaches one (RFC 3986 §5.2.4).
-  app.use(dotSegmentGuard(config.routes.map((route) => route.path)));
+  app.use(dotSegmentGuard([...config.routes, ...config.aggregateRoutes].map((route) => route.path)));
   // The MCP Streamable HTTP transport's DNS-rebinding rule, on the request's own Host and Origin.
   const rebinding = dnsRebindingGuard(
     { issuer: config.issuer, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins },
@@ -136,6 +142,36 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     );
   }
 
+  // Aggregate routes (apps/server README, aggregate routes): identity with every backend's upstream refreshed on read,
+  // then one MCP server whose backend sessions each carry their own upstream token.
+  const aggregates = new Map<string, AggregateRoute>();
+  for (const route of config.aggregateRoutes) {
+    app.get(protectedResourceMetadataPath(route), (_req, res) => {
+      res.set('cache-control', 'public, max-age=300').json(protectedResourceMetadata(config, route));
+    });
+    const identity = createIdentityMiddleware({
+      issuer: config.issuer,
+      audience: route.resource,
+      jwks,
+      storage,
+      upstreamClients: clientsByName,
+      providers: upstreamNames,
+      refreshProviders: [...new Set(route.backends.map((backend) => backend.upstream))],
+      refreshLockTtlMs: config.refresh.lockLifetime * 1000,
+      refreshWaitTimeoutMs: config.refresh.wait * 1000,
+      resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
+      challengeScope,
+      logger: logger.child({ component: 'identity', route: route.path }),
+    });
+    const aggregate = createAggregateRoute({
+      route,
+      logger: logger.child({ component: 'aggregate', route: route.path }),
+      ...(options.aggregateBackoffMs === undefined ? {} : { initialBackoffMs: options.aggregateBackoffMs }),
+    });
+    aggregates.set(route.path, aggregate);
+    app.use(route.path, inOrder([rebinding, identity, aggregate.handler]));
+  }
+
   app.use(healthRoutes(storage, logger));
   const issuerPath = new URL(config.issuer).pathname;
   app.use(issuerPath === '/' ? '/' : issuerPath, authorizationServer.router);
@@ -143,7 +179,10 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   return {
     app,
     storage,
+    aggregateStats: () =>
+      Object.fromEntries([...aggregates].map(([path, aggregate]) => [path, aggregate.stats()])),
     async close() {
+      await Promise.all([...aggregates.values()].map((aggregate) => aggregate.close()));
       await backendPools.close();
       await authorizationServer.close();
       await owned.close();

@@ -1,4 +1,4 @@
-import type { GatewayConfig, RouteConfig } from '@auth/config';
+import type { AggregateRouteConfig, GatewayConfig, RouteConfig } from '@auth/config';
 import { createProtectedResourceMetadata, type ProtectedResourceMetadata } from '@auth/identity';
 
 /**
@@ -10,17 +10,21 @@ export function protectedResourceMetadataPath(route: Pick<RouteConfig, 'path'>):
 }
 
 /**
- * RFC 9728 metadata of one route, from `@auth/identity`: its `url` is what `WWW-Authenticate:
- * Bearer resource_metadata=…` sends, its `handler` serves the document.
+ * RFC 9728 metadata of one route (a proxy or an aggregate route), from `@auth/identity`: its `url`
+ * is what `WWW-Authenticate: Bearer resource_metadata=…` sends, its `handler` serves the document.
  */
 export function protectedResourceMetadata(
   config: Pick<GatewayConfig, 'issuer' | 'scopesSupported'>,
-  route: RouteConfig,
+  route: RouteConfig | AggregateRouteConfig,
 ): ProtectedResourceMetadata {
+  const upstreams =
+    'backends' in route
+      ? `upstreams ${[...new Set(route.backends.map((backend) => backend.upstream))].join(', ')}`
+      : `upstream ${route.upstream}`;
   return createProtectedResourceMetadata({
     resource: route.resource,
     authorizationServers: [config.issuer],
     scopesSupported: config.scopesSupported,
-    resourceName: `${route.path} (upstream ${route.upstream})`,
+    resourceName: `${route.path} (${upstreams})`,
   });
 }
