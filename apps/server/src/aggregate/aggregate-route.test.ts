@@ -104,6 +104,7 @@ describe('aggregate route: one MCP endpoint over two backends with their own ups
       logger: createLogger({ destination: discard }),
       warnOnMemoryStorage: false,
       aggregateBackoffMs: 20,
+      aggregateRevocationCheckMs: 100,
     });
     server.server.on('request', gateway.app);
     flow = await registerClient(url, { client_name: 'aggregate test', redirect_uris: [REDIRECT] });
@@ -298,6 +299,26 @@ describe('aggregate route: one MCP endpoint over two backends with their own ups
     );
     expect(back.isError).toBeFalsy();
     expect(corpMcp.calls).toHaveLength(1);
+  });
+
+  it('a revoked login’s client sessions are closed, and their backend sessions with them', async () => {
+    const tokens = await newLogin();
+    const client = await connect({ value: tokens.access_token });
+    await client.listTools();
+    expect(gateway.aggregateStats()['/mcp']).toEqual({ sessions: 1, backendSessions: 2 });
+    const open = corpMcp.openSessions + githubMcp.openSessions;
+    const revoked = await fetch(`${url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.refresh_token!, client_id: flow.client.client_id }),
+    });
+    expect(revoked.status).toBe(200);
+    const after = await until(
+      async () => gateway.aggregateStats()['/mcp']!,
+      (stats) => stats.sessions === 0,
+    );
+    expect(after).toEqual({ sessions: 0, backendSessions: 0 });
+    expect(corpMcp.openSessions + githubMcp.openSessions).toBe(open - 2);
   });
 
   it('bounds client sessions per login and in total; ending sessions frees their backend sessions', async () => {

@@ -1,4 +1,5 @@
 import type { AggregateRouteConfig } from '@auth/config';
+import type { UpstreamTokenStore } from '@auth/storage';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
@@ -14,12 +15,18 @@ export interface AggregateRouteOptions {
   initialBackoffMs?: number;
   /** Longest wait between attempts (default 30 s). */
   maxBackoffMs?: number;
+  /** Where a revoked gateway session shows: revocation deletes the session's upstream tokens. */
+  storage: Pick<UpstreamTokenStore, 'getAllUpstreamTokens'>;
+  /** How often the open sessions' gateway sessions are checked for revocation (default 30 s). */
+  revocationCheckMs?: number;
 }
 
 /** A mounted aggregate route: its handler (after the identity middleware), counts and shutdown. */
 export interface AggregateRoute {
   handler: RequestHandler;
   stats(): AggregateStats;
+  /** Closes the client sessions whose gateway session was revoked (also run every `revocationCheckMs`). */
+  closeRevoked(): Promise<void>;
   /** Closes every client session and its backend sessions. */
   close(): Promise<void>;
 }
@@ -133,10 +140,36 @@ export function createAggregateRoute(options: AggregateRouteOptions): AggregateR
     })().catch(next);
   };
 
+  // A revoked gateway session's client can no longer call (its JWT is refused), but the sessions
+  // it opened would hold their backend sessions until they time out: end them.
+  const closeRevoked = async (): Promise<void> => {
+    const byGatewaySession = new Map<string, AggregateSession[]>();
+    for (const session of registry.all()) {
+      const list = byGatewaySession.get(session.gatewaySessionId) ?? [];
+      list.push(session);
+      byGatewaySession.set(session.gatewaySessionId, list);
+    }
+    await Promise.all(
+      [...byGatewaySession].map(async ([gatewaySessionId, sessions]) => {
+        const tokens = await options.storage.getAllUpstreamTokens(gatewaySessionId).catch(() => undefined);
+        if (tokens === undefined || Object.keys(tokens).length > 0) return;
+        logger.info(
+          { route: route.path, sessions: sessions.length },
+          'aggregate sessions of a revoked login closed',
+        );
+        await Promise.all(sessions.map((session) => session.close()));
+      }),
+    );
+  };
+  const sweep = setInterval(() => void closeRevoked(), options.revocationCheckMs ?? 30_000);
+  sweep.unref();
+
   return {
     handler,
     stats: () => registry.stats(),
+    closeRevoked,
     async close() {
+      clearInterval(sweep);
       shuttingDown = true;
       await Promise.all(registry.all().map((session) => session.close()));
     },

@@ -35,6 +35,8 @@ export interface CreateGatewayOptions {
   onLimitRefused?: (limit: LimitName) => void;
   /** First wait before an aggregate route tries a failed backend again (default 500 ms). */
   aggregateBackoffMs?: number;
+  /** How often aggregate routes look for revoked gateway sessions to close (default 30 s). */
+  aggregateRevocationCheckMs?: number;
 }
 
 /** A wired gateway: the express app and what must be closed on shutdown. */
@@ -166,6 +168,10 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     const aggregate = createAggregateRoute({
       route,
       logger: logger.child({ component: 'aggregate', route: route.path }),
+      storage,
+      ...(options.aggregateRevocationCheckMs === undefined
+        ? {}
+        : { revocationCheckMs: options.aggregateRevocationCheckMs }),
       ...(options.aggregateBackoffMs === undefined ? {} : { initialBackoffMs: options.aggregateBackoffMs }),
     });
     aggregates.set(route.path, aggregate);
