@@ -318,7 +318,12 @@ describe('aggregate route: one MCP endpoint over two backends with their own ups
       (stats) => stats.sessions === 0,
     );
     expect(after).toEqual({ sessions: 0, backendSessions: 0 });
-    expect(corpMcp.openSessions + githubMcp.openSessions).toBe(open - 2);
+    // The backends hear of it (HTTP DELETE) right after.
+    const atBackends = await until(
+      async () => corpMcp.openSessions + githubMcp.openSessions,
+      (n) => n === open - 2,
+    );
+    expect(atBackends).toBe(open - 2);
   });
 
   it('bounds client sessions per login and in total; ending sessions frees their backend sessions', async () => {

@@ -1,5 +1,5 @@
 import { createAuthorizationServer, type LimitName } from '@auth/chain';
-import type { GatewayConfig } from '@auth/config';
+import type { AggregateRouteConfig, GatewayConfig, RouteConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
@@ -108,7 +108,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   // RFC 6750 §3 / MCP scope selection: each route's challenges name the scopes to request, the
   // same list as its RFC 9728 metadata's scopes_supported.
   const challengeScope = config.scopesSupported;
-  for (const route of config.routes) {
+  // A route's RFC 9728 metadata, and its identity middleware refreshing `refreshProviders` on read.
+  const protectResource = (route: RouteConfig | AggregateRouteConfig, refreshProviders: string[]) => {
     const metadata = protectedResourceMetadata(config, route);
     app.get(protectedResourceMetadataPath(route), metadata.handler);
     const identity = createIdentityMiddleware({
@@ -118,13 +119,17 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       storage,
       upstreamClients: clientsByName,
       providers: upstreamNames,
-      refreshProviders: [route.upstream],
+      refreshProviders,
       refreshLockTtlMs: config.refresh.lockLifetime * 1000,
       refreshWaitTimeoutMs: config.refresh.wait * 1000,
       resourceMetadataUrl: metadata.url,
       challengeScope,
       logger: logger.child({ component: 'identity', route: route.path }),
     });
+    return { identity, metadata };
+  };
+  for (const route of config.routes) {
+    const { identity, metadata } = protectResource(route, [route.upstream]);
     const swap = createUpstreamSwap({
       providerName: route.upstream,
       headerStrategy: route.headerStrategy,
@@ -148,23 +153,9 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   // then one MCP server whose backend sessions each carry their own upstream token.
   const aggregates = new Map<string, AggregateRoute>();
   for (const route of config.aggregateRoutes) {
-    app.get(protectedResourceMetadataPath(route), (_req, res) => {
-      res.set('cache-control', 'public, max-age=300').json(protectedResourceMetadata(config, route));
-    });
-    const identity = createIdentityMiddleware({
-      issuer: config.issuer,
-      audience: route.resource,
-      jwks,
-      storage,
-      upstreamClients: clientsByName,
-      providers: upstreamNames,
-      refreshProviders: [...new Set(route.backends.map((backend) => backend.upstream))],
-      refreshLockTtlMs: config.refresh.lockLifetime * 1000,
-      refreshWaitTimeoutMs: config.refresh.wait * 1000,
-      resourceMetadataUrl: protectedResourceMetadataUrl(config, route),
-      challengeScope,
-      logger: logger.child({ component: 'identity', route: route.path }),
-    });
+    const { identity } = protectResource(route, [
+      ...new Set(route.backends.map((backend) => backend.upstream)),
+    ]);
     const aggregate = createAggregateRoute({
       route,
       logger: logger.child({ component: 'aggregate', route: route.path }),

@@ -52,6 +52,16 @@ export function customHeaderProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** How a backend receives its upstream token: the keys shared by routes and aggregate backends. */
+const upstreamHeader = {
+  header_strategy: z.enum(['replace', 'custom']).default('replace').meta({
+    description: 'replace: Authorization: Bearer <token>; custom: the token in custom_header_name.',
+  }),
+  custom_header_name: checkedString(customHeaderProblem)
+    .optional()
+    .meta({ description: 'Header carrying the upstream token; required with header_strategy: custom.' }),
+};
+
 /** An aggregate backend's name, the prefix of its tools (`corp__search`): no `_`, so `__` splits unambiguously. */
 export const AGGREGATE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -70,12 +80,7 @@ export const aggregateBackendSchema = strictObject({
   upstream: upstreamName.optional().meta({
     description: 'Name of the upstream whose token this backend receives; optional with one upstream.',
   }),
-  header_strategy: z.enum(['replace', 'custom']).default('replace').meta({
-    description: 'replace: Authorization: Bearer <token>; custom: the token in custom_header_name.',
-  }),
-  custom_header_name: checkedString(customHeaderProblem)
-    .optional()
-    .meta({ description: 'Header carrying the upstream token; required with header_strategy: custom.' }),
+  ...upstreamHeader,
 }).meta({ description: 'A backend MCP server of an aggregate route.' });
 
 /** Bounds of an aggregate route's MCP sessions. */
@@ -111,12 +116,7 @@ export const routeSchema = strictObject({
   upstream: upstreamName.optional().meta({
     description: 'Name of the upstream whose token the backend receives; optional with one upstream.',
   }),
-  header_strategy: z.enum(['replace', 'custom']).default('replace').meta({
-    description: 'replace: Authorization: Bearer <token>; custom: the token in custom_header_name.',
-  }),
-  custom_header_name: checkedString(customHeaderProblem)
-    .optional()
-    .meta({ description: 'Header carrying the upstream token; required with header_strategy: custom.' }),
+  ...upstreamHeader,
 }).meta({
   description: 'A protected route of the reference server (docs/architecture.md#the-reference-server).',
 });
