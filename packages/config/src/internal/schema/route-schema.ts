@@ -104,6 +104,10 @@ export const routeSchema = strictObject({
   backend: checkedString(backendProblem, 'uri')
     .optional()
     .meta({ description: 'Backend base URL (http or https); a route has backend or aggregate.' }),
+  upstream: upstreamName.optional().meta({
+    description: 'Name of the upstream whose token the backend receives; optional with one upstream.',
+  }),
+  ...upstreamHeader,
   aggregate: z
     .array(aggregateBackendSchema)
     .min(1, { error: 'must list at least one backend' })
@@ -113,10 +117,6 @@ export const routeSchema = strictObject({
         'Makes the route one MCP endpoint for several backend MCP servers, each called with its own upstream token.',
     }),
   aggregate_sessions: aggregateSessionsSchema.optional(),
-  upstream: upstreamName.optional().meta({
-    description: 'Name of the upstream whose token the backend receives; optional with one upstream.',
-  }),
-  ...upstreamHeader,
 }).meta({
   description: 'A protected route of the reference server (docs/architecture.md#the-reference-server).',
 });
