@@ -90,6 +90,13 @@ const EXTRA_EXAMPLES: Record<string, unknown> = {
   'clients[].id_token_signed_response_alg': 'RS256',
   'upstreams[].client_secret_file': '/run/secrets/corp-client-secret',
   'upstreams[].reauthentication_prompt': 'login',
+  'routes[].aggregate': [
+    { name: 'corp', backend: 'https://mcp-corp.internal.example.com/mcp', upstream: 'corp' },
+  ],
+  'routes[].aggregate[].name': 'corp',
+  'routes[].aggregate[].backend': 'https://mcp-corp.internal.example.com/mcp',
+  'routes[].aggregate[].upstream': 'corp',
+  'routes[].aggregate[].custom_header_name': 'X-Upstream-Token',
 };
 
 function isDuration(node: SchemaNode): boolean {
