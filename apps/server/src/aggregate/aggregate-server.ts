@@ -19,7 +19,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { BackendConnection } from './backend-connection.js';
-import { BackendFailure } from './backend-failure.js';
+import { BackendFailure, loggableError } from './backend-failure.js';
 import { prefixName, prefixUri, splitPrefixedName, splitPrefixedUri } from './prefixed-name.js';
 
 /** The server side of one client session: the SDK's `McpServer` with the merging handlers. */
@@ -86,7 +86,7 @@ export function createAggregateServer(options: AggregateServerOptions): McpServe
           return renamed;
         } catch (error) {
           logger.info(
-            { backend: connection.name, kind, err: { message: (error as Error).message } },
+            { backend: connection.name, kind, err: loggableError(error) },
             'aggregate backend left out of a list; its last entries stay',
           );
           return (cached[kind] ?? []) as Lists[K];

@@ -15,7 +15,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import { BackendFailure } from './backend-failure.js';
+import { BackendFailure, loggableError } from './backend-failure.js';
 import { RetryBackoff } from './retry-backoff.js';
 
 /** What a backend connection tells its client session. */
@@ -149,10 +149,7 @@ export class BackendConnection {
       },
     });
     client.onerror = (error) => {
-      logger.debug(
-        { backend: backend.name, err: { message: error.message } },
-        'aggregate backend transport error',
-      );
+      logger.debug({ backend: backend.name, err: loggableError(error) }, 'aggregate backend transport error');
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, () =>
       this.options.events.toolsChanged(),
@@ -215,7 +212,7 @@ export class BackendConnection {
       return new BackendFailure(this.name, this.provider, 'sign_in_required');
     }
     this.options.logger.warn(
-      { backend: this.name, provider: this.provider, err: { message: (error as Error)?.message } },
+      { backend: this.name, provider: this.provider, err: loggableError(error) },
       'aggregate backend unavailable',
     );
     this.backoff.failed();

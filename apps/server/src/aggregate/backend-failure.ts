@@ -77,3 +77,17 @@ function describe(
       return `${backend}: the ${backend} MCP server (${provider}) is unavailable; signing in again will not help, ${later}`;
   }
 }
+
+/**
+ * What a log line says about an error of a backend call: its kind and code, never its message
+ * when the backend wrote it (a backend's error body could echo what it was sent).
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (error instanceof BackendFailure) return { name: error.name, reason: error.reason };
+  if (error instanceof McpError) return { name: 'McpError', code: error.code };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+    return { name: error.name, ...(code === undefined ? {} : { code }) };
+  }
+  return { name: typeof error };
+}
