@@ -28,6 +28,10 @@ export interface LoadOptions {
   durationSeconds?: number;
   amount?: number;
   headers?: Record<string, string>;
+  /** `GET` unless given. */
+  method?: 'GET' | 'POST';
+  /** The body of the n-th request (n from 0, across all connections), e.g. JSON-RPC with its own id. */
+  bodyFor?: (n: number) => string;
   /** Authorization header values sent in turn, one per request, across all connections. */
   rotateAuthorization?: readonly string[];
 }
@@ -52,15 +56,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       ? { duration: options.durationSeconds ?? 1 }
       : { amount: options.amount }),
     headers: options.headers ?? {},
-    ...(rotation === undefined || rotation.length === 0
+    ...(options.method === undefined ? {} : { method: options.method }),
+    ...((rotation === undefined || rotation.length === 0) && options.bodyFor === undefined
       ? {}
       : {
           requests: [
             {
               setupRequest: (request) => {
-                const authorization = rotation[next % rotation.length]!;
+                const n = next;
                 next += 1;
-                return { ...request, headers: { ...request.headers, authorization } };
+                const authorization = rotation?.length ? rotation[n % rotation.length]! : undefined;
+                return {
+                  ...request,
+                  ...(authorization === undefined ? {} : { headers: { ...request.headers, authorization } }),
+                  ...(options.bodyFor === undefined ? {} : { body: options.bodyFor(n) }),
+                };
               },
             },
           ],

@@ -8,6 +8,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessGroup } from './processes.js';
 import { renderTable, type ScenarioResult, writeResults } from './report.js';
+import { aggregateCallScenario } from './scenarios/aggregate-call.js';
 import type { ScenarioContext } from './scenarios/context.js';
 import { loginCpuScenario } from './scenarios/login-cpu.js';
 import { protectedPathScenario } from './scenarios/protected-path.js';
@@ -23,6 +24,7 @@ const SCENARIOS: Record<number, (ctx: ScenarioContext) => Promise<ScenarioResult
   3: loginCpuScenario,
   4: redisCommandsScenario,
   5: sessionHeapScenario,
+  6: aggregateCallScenario,
 };
 
 async function main(): Promise<void> {

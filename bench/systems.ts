@@ -100,6 +100,7 @@ export async function startGateway(
     backend: string;
     logDir: string;
     logLevel: string;
+    mcpBackend?: string;
   },
 ): Promise<GatewayProcess> {
   // The issuer names the port, so it is picked first; another process may take it meanwhile: retry.
