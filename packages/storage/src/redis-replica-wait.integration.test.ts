@@ -118,6 +118,20 @@ describe('redis: writes acknowledged by replicas (WAIT)', () => {
     await waiting.close();
   });
 
+  it('a short command timeout with WAIT off needs no WAIT timeout (regression: the 500 ms default was refused below 501 ms)', async () => {
+    for (const commandTimeoutMs of [1, 200, 500]) {
+      const storage = createRedisStorage({ url: master.url, keyPrefix: 'x:', commandTimeoutMs });
+      await storage.close();
+    }
+    const waiting = createRedisStorage({
+      url: master.url,
+      keyPrefix: 'x:',
+      commandTimeoutMs: 300,
+      waitForReplicas: 1,
+    });
+    await waiting.close();
+  });
+
   it('rejects a bad replica count or a WAIT timeout not below the command timeout', () => {
     for (const options of [
       { waitForReplicas: -1 },

@@ -39,7 +39,10 @@ export interface RedisStorageOptions {
    * single node). With Sentinel, 1 keeps logins across a failover.
    */
   waitForReplicas?: number;
-  /** How long a write waits for those replicas, in ms; below `commandTimeoutMs`. Default 500. */
+  /**
+   * How long a write waits for those replicas, in ms; below `commandTimeoutMs` when WAIT is on.
+   * Default 500 (half the command timeout when that is under 1000).
+   */
   waitTimeoutMs?: number;
   logger?: Logger;
   /** Clock in epoch ms used to turn expiry times into TTLs. Default `Date.now`. */
@@ -68,8 +71,14 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
   if (!Number.isInteger(waitForReplicas) || waitForReplicas < 0) {
     throw new InvalidStorageArgumentError('waitForReplicas must be a non-negative integer');
   }
-  const waitTimeoutMs = options.waitTimeoutMs ?? 500;
-  if (!Number.isInteger(waitTimeoutMs) || waitTimeoutMs < 1 || waitTimeoutMs >= timeoutMs) {
+  // The default WAIT timeout stays below a short command timeout; an explicit one is checked
+  // only when WAIT is on (with it off, no write waits).
+  const waitTimeoutMs = options.waitTimeoutMs ?? Math.max(1, Math.min(500, Math.floor(timeoutMs / 2)));
+  if (
+    !Number.isInteger(waitTimeoutMs) ||
+    waitTimeoutMs < 1 ||
+    (waitForReplicas > 0 && waitTimeoutMs >= timeoutMs)
+  ) {
     throw new InvalidStorageArgumentError('waitTimeoutMs must be a positive integer below commandTimeoutMs');
   }
   if ((options.client === undefined) === (options.url === undefined)) {
