@@ -44,7 +44,8 @@ const SETTINGS = {
   /** Allowed growth of Redis used_memory over the baseline. */
   redisToleranceMb: num('SOAK_REDIS_TOLERANCE_MB', 2),
 };
-const RESULTS = process.env['SOAK_RESULTS'] ?? fileURLToPath(new URL('./results.json', import.meta.url));
+const setting = (name: string) => process.env[name];
+const RESULTS = setting('SOAK_RESULTS') ?? fileURLToPath(new URL('./results.json', import.meta.url));
 const CLIENT_ID = 'soak-client';
 
 interface Sample {
@@ -244,7 +245,9 @@ async function keyFamilies(client: Redis): Promise<Record<string, { keys: number
   const families: Record<string, { keys: number; longestTtlMs: number }> = {};
   for (const key of await client.keys('*')) {
     const ttl = await client.pttl(key);
-    const family = (families[key.replace(/:[^:]{12,}$/, ':*')] ??= { keys: 0, longestTtlMs: 0 });
+    const name = key.replace(/:[^:]{12,}$/, ':*');
+    const family = families[name] ?? { keys: 0, longestTtlMs: 0 };
+    families[name] = family;
     family.keys += 1;
     family.longestTtlMs = family.longestTtlMs === -1 || ttl === -1 ? -1 : Math.max(family.longestTtlMs, ttl);
   }
