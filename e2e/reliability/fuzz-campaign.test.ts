@@ -61,6 +61,17 @@ describe.each(BACKENDS)('fuzz campaign on %s storage', (backend) => {
     stack = await startStack({
       ...(redis ? { redisUrl: redis.url } : {}),
       gatewayEnv: HEAP_PROBE_ENV,
+      // The limits count every request here too; raised so that they never refuse one (which
+      // would make most of the campaign a 429, and the login after it too). Their refusals are
+      // e2e/reliability/abuse-limits.test.ts's subject.
+      editConfig: (config) => {
+        const many = { requests: 1_000_000, window: '1m' };
+        config['limits'] = {
+          authorize: many,
+          register: many,
+          client_auth_failures: { per_address: 1_000_000, per_client: 1_000_000, window: '1m' },
+        };
+      },
     });
     const [session, refreshing, confidential] = await Promise.all([
       loginThroughGateway(stack.issuer, { username: 'fuzz-a' }),
