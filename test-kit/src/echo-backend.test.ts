@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EchoBackend, type EchoedRequest, startEchoBackend } from './echo-backend.js';
+import { rawRequest } from './raw-request.js';
 
 /** An unsigned compact JWS with these claims (the echo backend reads `iss`, it verifies nothing). */
 const jwt = (claims: object) =>
@@ -33,5 +34,26 @@ describe('echo backend: which headers carried a JWT of the watched issuer', () =
   it('says nothing about JWTs without watchIssuer', async () => {
     backend = await startEchoBackend({ name: 'b' });
     expect(await echo({ authorization: `Bearer ${jwt({ iss: 'x' })}` })).not.toHaveProperty('jwtFrom');
+  });
+});
+
+describe('echo backend: odd request targets', () => {
+  let backend: EchoBackend;
+  beforeAll(async () => {
+    backend = await startEchoBackend({ name: 'echo' });
+  });
+  afterAll(() => backend.close());
+
+  // Found by the fuzz campaign (issue 11): `new URL('//', base)` throws, so a request for `//`
+  // (a route's path followed by `//`, proxied as sent) was never answered.
+  it.each(['//', '//x?y=1', '/a//b', '*'])('answers a request for %s with its echo', async (path) => {
+    const response = await rawRequest(backend.url, { method: 'POST', path, body: 'a=b' });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({
+      backend: 'echo',
+      method: 'POST',
+      url: path,
+      body: 'a=b',
+    });
   });
 });

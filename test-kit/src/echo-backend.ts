@@ -76,7 +76,9 @@ export async function startEchoBackend(
     } catch {
       return; // the client went away before the whole body arrived: nothing to answer
     }
-    const url = new URL(req.url ?? '/', 'http://backend');
+    // Read as a path (`new URL('//', base)` would throw): its end and its query only.
+    const [pathname = '/', search = ''] = (req.url ?? '/').split('?');
+    const url = { pathname, searchParams: new URLSearchParams(search) };
     const echoed: EchoedRequest = {
       backend: options.name,
       method: req.method ?? 'GET',

@@ -10,6 +10,7 @@ export { Browser, type Hop, isRedirect, type Landing } from './browser.js';
 export { CookieJar } from './cookie-jar.js';
 export { type EchoBackend, type EchoedRequest, startEchoBackend } from './echo-backend.js';
 export { freePort } from './free-port.js';
+export { FUZZ_PARAMETER_NAMES } from './fuzz-parameter-names.js';
 export {
   type ChainRun,
   CLIENT_REDIRECT,

@@ -1,3 +1,4 @@
+import { FUZZ_PARAMETER_NAMES } from '@auth/test-kit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './test-support/gateway-harness.js';
@@ -7,35 +8,6 @@ const RUNS = 250;
 const TIME_LIMIT_MS = 4000;
 const CLIENT_REDIRECT = 'http://127.0.0.1:9000/cb';
 const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
-
-const PARAM_NAMES = [
-  'client_id',
-  'redirect_uri',
-  'response_type',
-  'code_challenge',
-  'code_challenge_method',
-  'scope',
-  'state',
-  'resource',
-  'nonce',
-  'grant_type',
-  'code',
-  'code_verifier',
-  'refresh_token',
-  'client_secret',
-  'token',
-  'token_type_hint',
-  'interaction',
-  'csrf_token',
-  'decision',
-  'tsid',
-  'prompt',
-  'max_age',
-  '',
-  'client_id[]',
-  '__proto__',
-  'constructor',
-];
 
 /** Raw (already encoded) parameter values, including bad percent-encodings and huge values. */
 const rawValue = fc.oneof(
@@ -69,7 +41,7 @@ const rawValue = fc.oneof(
 );
 
 const rawQuery = fc
-  .array(fc.tuple(fc.constantFrom(...PARAM_NAMES), rawValue), { maxLength: 14 })
+  .array(fc.tuple(fc.constantFrom(...FUZZ_PARAMETER_NAMES), rawValue), { maxLength: 14 })
   .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&'));
 
 /** A plausible-looking authorize query for the known client, with one or two parts broken. */
