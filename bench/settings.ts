@@ -24,7 +24,7 @@ export interface BenchSettings {
   countedLogins: number;
   /** `BENCH_SESSIONS` [100000]: sessions stored in scenario 5. */
   sessions: number;
-  /** `BENCH_SCENARIOS` [1,2,3,4,5]: which scenarios run. */
+  /** `BENCH_SCENARIOS` [1,2,3,4,5,6]: which scenarios run. */
   scenarios: ReadonlySet<number>;
   /** `BENCH_LOG_LEVEL` [info]: the gateways' `--log-level` (info keeps the access log on, as deployed). */
   gatewayLogLevel: string;
@@ -52,7 +52,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
 /** Reads and checks the settings; a malformed value throws naming the variable. */
 export function readSettings(env: NodeJS.ProcessEnv, defaultOut: string): BenchSettings {
   const scenarios = new Set(
-    (env['BENCH_SCENARIOS'] ?? '1,2,3,4,5')
+    (env['BENCH_SCENARIOS'] ?? '1,2,3,4,5,6')
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '')

@@ -58,7 +58,7 @@ interface Results {
 }
 
 // `npm run bench` is not timed here (speed lives in benchmarks, not tests); this keeps it working:
-// a tiny run must go through all five scenarios, print the table, write results.json and leave no process.
+// a tiny run must go through all six scenarios, print the table, write results.json and leave no process.
 it('a tiny bench run covers every scenario, writes results.json and leaves no child process', async () => {
   const runId = randomUUID();
   const out = join(dir, 'results.json');
@@ -68,7 +68,7 @@ it('a tiny bench run covers every scenario, writes results.json and leaves no ch
 
   const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
   expect(results.settings.runId).toBe(runId);
-  expect(Object.keys(results.scenarios)).toEqual(['1', '2', '3', '4', '5']);
+  expect(Object.keys(results.scenarios)).toEqual(['1', '2', '3', '4', '5', '6']);
   const measures = results.table.map((row) => row.measure);
   for (const expected of [
     'throughput req/s, memory',
@@ -115,6 +115,16 @@ it('a tiny bench run covers every scenario, writes results.json and leaves no ch
     expect(Object.values(commands.sent).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(responses);
   }
   expect(results.scenarios['5']!.data['heapBytesPerSession']).toBeGreaterThan(0);
+  const aggregateRounds = results.scenarios['6']!.data['rounds'] as Record<
+    'aggregate' | 'direct',
+    Array<{ responses: number; non2xx: number; errors: number }>
+  >;
+  for (const subject of ['aggregate', 'direct'] as const) {
+    for (const round of aggregateRounds[subject]) {
+      expect(round.responses).toBeGreaterThan(0);
+      expect(round.non2xx + round.errors).toBe(0);
+    }
+  }
 
   expect(processesOfRun(runId)).toEqual([]);
 }, 300_000);
