@@ -1,13 +1,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { type MockIdp, startMockIdp } from '@auth/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/create-logger.js';
 import { checkCommand } from './check-command.js';
 import { serveCommand } from './serve-command.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'auth-server-loopback-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+let idp: MockIdp;
+// `serve` waits for the upstream's discovery: a real IdP answers it.
+beforeAll(async () => {
+  idp = await startMockIdp({ mode: 'oidc', clientId: 'gateway' });
+});
+afterAll(async () => {
+  rmSync(temp, { recursive: true, force: true });
+  await idp?.close();
+});
 
 function writeConfig(issuer: string): string {
   const file = join(temp, `${encodeURIComponent(issuer)}.yaml`);
@@ -16,7 +25,7 @@ function writeConfig(issuer: string): string {
     [
       `issuer: ${JSON.stringify(issuer)}`,
       'upstreams:',
-      '  - { type: oidc, issuer: http://127.0.0.1:9, client_id: gateway, scopes: [openid] }',
+      `  - { type: oidc, issuer: ${JSON.stringify(idp.issuer)}, client_id: gateway, scopes: [openid] }`,
       'routes:',
       '  - { path: /mcp, backend: http://127.0.0.1:9 }',
     ].join('\n'),

@@ -2,6 +2,7 @@ import { createAuthorizationServer, type LimitName } from '@auth/chain';
 import type { AggregateRouteConfig, GatewayConfig, RouteConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
 import type { Storage } from '@auth/storage';
+import type { UpstreamClient } from '@auth/upstream';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -45,6 +46,8 @@ export interface Gateway {
   storage: Storage;
   /** Open client and backend MCP sessions of each aggregate route, by path. */
   aggregateStats(): Record<string, AggregateStats>;
+  /** The upstream clients, in chain order (start-up checks each one's discovery). */
+  upstreamClients: readonly UpstreamClient[];
   close(): Promise<void>;
 }
 
@@ -178,6 +181,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     storage,
     aggregateStats: () =>
       Object.fromEntries([...aggregates].map(([path, aggregate]) => [path, aggregate.stats()])),
+    upstreamClients,
     async close() {
       await Promise.all([...aggregates.values()].map((aggregate) => aggregate.close()));
       await backendPools.close();
