@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { ConfigError, formatIssue, type GatewayConfig, type ListenAddress, loadConfig } from '@auth/config';
 import { StorageError } from '@auth/storage';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import { createStorageFromConfig } from '../gateway/create-storage-from-config.j
 import { shutdownGracefully } from '../gateway/graceful-shutdown.js';
 import { createHttpServer } from '../gateway/http-server.js';
 import { waitForStorage, waitForUpstreams } from '../gateway/startup-checks.js';
+import { metricsApp } from '../metrics/metrics-app.js';
 import { LISTEN_ENV, listenUrl, resolveListenAddress } from './listen-address.js';
 import { StartupError } from './startup-error.js';
 
@@ -18,6 +19,8 @@ export interface RunningServer {
   url: string;
   /** The public URL, as configured (`https://auth.example.com`). */
   issuer: string;
+  /** The metrics' URL on their own listener (`metrics.listen`), when there is one. */
+  metricsUrl: string | undefined;
   server: Server;
   gateway: Gateway;
   /**
@@ -112,7 +115,7 @@ export async function serveCommand(configPath: string, options: ServeOptions): P
   let gateway: Gateway;
   try {
     await waitForStorage(owned.storage, deadline, logger);
-    gateway = await createGateway({ config, logger, storage: owned.storage }).catch((error: unknown) => {
+    gateway = await createGateway({ config, logger, ownedStorage: owned }).catch((error: unknown) => {
       if (error instanceof StorageError) {
         throw new StartupError(
           'storage_unreachable',
@@ -135,6 +138,11 @@ export async function serveCommand(configPath: string, options: ServeOptions): P
   // Timeouts and the connection cap from `server:`; the request timeout bounds receiving a request,
   // never a response, so server-sent event streams stay open.
   const server = createHttpServer(gateway.app, config.server, logger);
+  const metricsListen = gateway.metrics === undefined ? undefined : config.metrics.listen;
+  const metricsServer =
+    metricsListen === undefined || gateway.metrics === undefined
+      ? undefined
+      : createServer(metricsApp(gateway.metrics, config.metrics.path));
   try {
     await waitForUpstreams(gateway.upstreamClients, deadline, logger);
     if (Date.now() >= deadline) {
@@ -144,8 +152,11 @@ export async function serveCommand(configPath: string, options: ServeOptions): P
       );
     }
     await listenOn(server, address);
+    if (metricsServer !== undefined && metricsListen !== undefined)
+      await listenOn(metricsServer, metricsListen);
   } catch (error) {
     server.close();
+    metricsServer?.close();
     await bounded(closeAll());
     throw error;
   }
@@ -154,21 +165,36 @@ export async function serveCommand(configPath: string, options: ServeOptions): P
     host: address.host,
     port: typeof bound === 'object' && bound !== null ? bound.port : address.port,
   });
+  const metricsBound = metricsServer?.address();
+  const metricsUrl =
+    metricsListen === undefined
+      ? undefined
+      : `${listenUrl({
+          host: metricsListen.host,
+          port:
+            typeof metricsBound === 'object' && metricsBound !== null
+              ? metricsBound.port
+              : metricsListen.port,
+        })}${config.metrics.path}`;
   logger.info(
     {
       event: 'server.listening',
       listen: url,
       issuer: config.issuer,
       upstreams: config.upstreams.map((u) => u.name),
+      ...(metricsUrl === undefined ? {} : { metrics: metricsUrl }),
     },
     `auth-server listening on ${url}, issuer ${config.issuer}`,
   );
   return {
     url,
     issuer: config.issuer,
+    metricsUrl,
     server,
     gateway,
     async stop() {
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       const outcome = await shutdownGracefully(server, closeAll, config.server.shutdownGrace * 1000);
       logger.info({ outcome }, 'auth-server stopped');
     },
