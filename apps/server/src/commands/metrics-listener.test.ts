@@ -1,34 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type MockIdp, startMockIdp } from '@auth/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/create-logger.js';
+import { serveFixture } from '../test-support/serve-fixture.js';
 import { serveCommand } from './serve-command.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'auth-server-metrics-'));
-let idp: MockIdp;
-beforeAll(async () => {
-  idp = await startMockIdp({ mode: 'oidc', clientId: 'gateway' });
-});
-afterAll(async () => {
-  rmSync(temp, { recursive: true, force: true });
-  await idp?.close();
-});
+const fixture = serveFixture('auth-server-metrics-');
 
-async function serveWith(name: string, metrics: string[]) {
-  const file = join(temp, `${name}.yaml`);
-  writeFileSync(
-    file,
-    [
-      'issuer: https://auth.example.com',
-      ...metrics,
-      'upstreams:',
-      `  - { type: oidc, issuer: ${JSON.stringify(idp.issuer)}, client_id: gateway, scopes: [openid] }`,
-      'routes:',
-      '  - { path: /mcp, backend: http://127.0.0.1:9 }',
-    ].join('\n'),
-  );
+function serveWith(name: string, metrics: string[]) {
+  const file = fixture.writeConfig(name, [
+    'issuer: https://auth.example.com',
+    ...metrics,
+    'upstreams:',
+    fixture.upstreamLine(),
+    'routes:',
+    '  - { path: /mcp, backend: http://127.0.0.1:9 }',
+  ]);
   return serveCommand(file, { env: {}, logger: createLogger({ level: 'silent' }), listen: '127.0.0.1:0' });
 }
 

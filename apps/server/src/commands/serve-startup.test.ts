@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, type Listening, listen, type MockIdp, rawRequest, startMockIdp } from '@auth/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type Listening, listen, rawRequest } from '@auth/test-kit';
+import { describe, expect, it } from 'vitest';
+import { serveFixture } from '../test-support/serve-fixture.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const cli = join(repoRoot, 'apps/server/src/cli.ts');
-const temp = mkdtempSync(join(tmpdir(), 'auth-server-serve-'));
 
 /** The test gives up on a process after this long; `startup_timeout` in these configs is far below it. */
 const KILL_AFTER_MS = 40_000;
@@ -87,23 +85,9 @@ function jsonLines(text: string): Array<Record<string, unknown>> {
     });
 }
 
-function writeConfig(name: string, lines: string[]): string {
-  const file = join(temp, `${name}.yaml`);
-  writeFileSync(file, lines.join('\n'));
-  return file;
-}
-
-let idp: MockIdp;
-beforeAll(async () => {
-  idp = await startMockIdp({ mode: 'oidc', clientId: 'gateway' });
-});
-afterAll(async () => {
-  rmSync(temp, { recursive: true, force: true });
-  await idp?.close();
-});
-
-const upstream = () =>
-  `  - { type: oidc, issuer: ${JSON.stringify(idp.issuer)}, client_id: gateway, scopes: [openid] }`;
+const fixture = serveFixture('auth-server-serve-');
+const writeConfig = fixture.writeConfig;
+const upstream = () => fixture.upstreamLine();
 
 describe('auth-server serve: the listen address apart from the public URL', { timeout: 60_000 }, () => {
   it('an https issuer with --listen 127.0.0.1:0 answers over plain HTTP with https URLs in its metadata', async () => {

@@ -1,75 +1,25 @@
-import { createServer } from 'node:http';
-import { Writable } from 'node:stream';
-import { parseConfig } from '@auth/config';
 import { createMemoryStorage, StorageUnavailableError } from '@auth/storage';
-import {
-  type EchoBackend,
-  type GatewayLogin,
-  type Listening,
-  listen,
-  loginThroughGateway,
-  type MockIdp,
-  registerClient,
-  runChain,
-  startEchoBackend,
-  startMockIdp,
-} from '@auth/test-kit';
+import { type GatewayLogin, loginThroughGateway, registerClient, runChain } from '@auth/test-kit';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../gateway/create-gateway.js';
-import { createLogger } from '../logging/create-logger.js';
+import type { Gateway } from '../gateway/create-gateway.js';
+import { parseExposition, type Sample, sampleValue } from '../test-support/exposition.js';
+import { startTwoUpstreamGateway, type TwoUpstreamGateway } from '../test-support/two-upstream-gateway.js';
 import { countStorageErrors } from './count-storage-errors.js';
-import { parseExposition, type Sample, sampleValue } from './exposition.js';
 
 /** `/metrics` of a real gateway after real logins and protected requests (the mock IdPs, an echo backend). */
 describe('/metrics on the reference server', () => {
-  let corp: MockIdp;
-  let github: MockIdp;
-  let backend: EchoBackend;
-  let server: Listening;
+  let stack: TwoUpstreamGateway;
   let gateway: Gateway;
   let url: string;
   let login: GatewayLogin;
   let samples: Sample[];
   let text: string;
-  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
   beforeAll(async () => {
-    [corp, github, backend] = await Promise.all([
-      startMockIdp({ mode: 'oidc', clientId: 'gateway', autoLogin: 'alice' }),
-      startMockIdp({ mode: 'oauth2', clientId: 'gateway', autoLogin: 'alice' }),
-      startEchoBackend({ name: 'backend' }),
-    ]);
-    server = await listen(createServer());
-    url = server.url;
-    const config = parseConfig(
-      {
-        issuer: url,
-        upstreams: [
-          { name: 'corp', type: 'oidc', issuer: corp.issuer, client_id: 'gateway', scopes: ['openid'] },
-          {
-            name: 'github',
-            type: 'oauth2',
-            authorization_endpoint: `${github.url}/login/oauth/authorize`,
-            token_endpoint: `${github.url}/login/oauth/access_token`,
-            userinfo: { endpoint: `${github.url}/user`, subject_field: 'id' },
-            client_id: 'gateway',
-            scopes: ['repo'],
-          },
-        ],
-        routes: [
-          { path: '/mcp/corp', backend: backend.url, upstream: 'corp' },
-          { path: '/mcp/github', backend: backend.url, upstream: 'github' },
-        ],
-      },
-      { env: {} },
-    );
-    gateway = await createGateway({
-      config,
-      logger: createLogger({ destination: discard }),
-      warnOnMemoryStorage: false,
-    });
-    server.server.on('request', gateway.app);
+    stack = await startTwoUpstreamGateway();
+    ({ gateway, url } = stack);
+    const { github } = stack;
 
     // One login, one login refused at the second IdP, then a few protected requests.
     login = await loginThroughGateway(url, { username: 'alice' });
@@ -95,11 +45,7 @@ describe('/metrics on the reference server', () => {
     text = await response.text();
     samples = parseExposition(text);
   });
-  afterAll(async () => {
-    await server?.close();
-    await gateway?.close();
-    await Promise.all([corp?.close(), github?.close(), backend?.close()]);
-  });
+  afterAll(() => stack?.close());
 
   it('counts logins started, completed and failed by OAuth error code', () => {
     expect(sampleValue(samples, 'auth_logins_started_total')).toBe(2);
