@@ -144,7 +144,13 @@ export async function serveCommand(configPath: string, options: ServeOptions): P
       ? undefined
       : createServer(metricsApp(gateway.metrics, config.metrics.path));
   try {
-    await waitForUpstreams(gateway.upstreamClients, deadline, logger);
+    // An optional upstream may be down: the chain skips it, so it does not hold start-up up.
+    const optional = new Set(config.upstreams.filter((u) => u.optional).map((u) => u.name));
+    await waitForUpstreams(
+      gateway.upstreamClients.filter((client) => !optional.has(client.name)),
+      deadline,
+      logger,
+    );
     if (Date.now() >= deadline) {
       throw new StartupError(
         'timeout',

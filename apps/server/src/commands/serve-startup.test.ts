@@ -195,6 +195,24 @@ describe('auth-server serve: ready, or a non-zero exit with one JSON line naming
     expect(last.msg).toMatch(/^start-up failed: upstream "corp" unreachable: /);
   });
 
+  it('an optional upstream that is down does not hold start-up up (the chain skips it)', async () => {
+    const port = await freePort();
+    const file = writeConfig('optional-down', [
+      'issuer: http://127.0.0.1:0',
+      'server: { startup_timeout: 2s }',
+      'upstreams:',
+      `  - { name: corp, type: oidc, issuer: "${fixture.idp.issuer}", client_id: gateway }`,
+      `  - { name: extra, type: oidc, issuer: "http://127.0.0.1:${port}", client_id: gateway, optional: true }`,
+    ]);
+    const run = serve(['--config', file]);
+    try {
+      expect((await run.line(/^auth-server listening on /)).upstreams).toEqual(['corp', 'extra']);
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    }
+  });
+
   it('port in use: exits 1 with the address in a clear line', async () => {
     let taken: Listening | undefined;
     try {
