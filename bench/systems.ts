@@ -115,7 +115,7 @@ export async function startGateway(
         command: process.execPath,
         args: [...profileArgs(), GATEWAY_CLI, 'serve', '--config', file, '--log-level', options.logLevel],
         env,
-        ready: /auth-server listening on (\S+)/,
+        ready: /auth-server listening on (http:\/\/[^\s,"]+)/,
       });
       return { ...running, url: running.ready };
     } catch (error) {

@@ -5,7 +5,7 @@ import { checkCommand } from './commands/check-command.js';
 import type { RunningServer } from './commands/serve-command.js';
 
 const USAGE = `Usage:
-  auth-server serve --config FILE [--port N] [--log-level LEVEL] [--log-format json|pretty]
+  auth-server serve --config FILE [--listen HOST:PORT] [--log-level LEVEL] [--log-format json|pretty]
   auth-server check --config FILE
   auth-server --help | --version
 
@@ -15,7 +15,10 @@ Commands:
 
 Options:
   -c, --config FILE     the YAML configuration (see examples/ and docs/)
-  --port N              listen on this port instead of the issuer's
+  --listen HOST:PORT    where to listen, plain HTTP (or AUTH_SERVER_LISTEN, or the
+                        config's server.listen); default: the issuer's port on
+                        127.0.0.1 for a loopback issuer, 0.0.0.0 otherwise
+  --port N              this port on the default host (tests); not with --listen
   --log-level LEVEL     trace, debug, info (default; or LOG_LEVEL), warn, error
   --log-format FORMAT   json (default; or LOG_FORMAT): one JSON object per line;
                         pretty: short human lines, for a terminal
@@ -48,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
   let values: {
     config?: string | undefined;
     port?: string | undefined;
+    listen?: string | undefined;
     'log-level'?: string | undefined;
     'log-format'?: string | undefined;
     help?: boolean | undefined;
@@ -58,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         config: { type: 'string', short: 'c' },
         port: { type: 'string' },
+        listen: { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -89,28 +94,45 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Loaded only for `serve`, so `check` starts fast.
-  const [{ serveCommand }, { createLogger }] = await Promise.all([
+  const [{ serveCommand }, { StartupError }, { createLogger }] = await Promise.all([
     import('./commands/serve-command.js'),
+    import('./commands/startup-error.js'),
     import('./logging/create-logger.js'),
   ]);
   const logger = createLogger({
     level: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info',
     format: logFormat,
   });
+  if (values.port !== undefined && values.listen !== undefined) {
+    process.stderr.write(`auth-server: use --listen or --port, not both\n${USAGE}`);
+    return 2;
+  }
   const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    process.stderr.write(
+      `auth-server: --port must be a port number (0 to 65535), not "${values.port}"\n${USAGE}`,
+    );
+    return 2;
+  }
   let running: RunningServer;
   try {
     running = await serveCommand(values.config, {
       env: process.env,
       logger,
       ...(port === undefined ? {} : { port }),
+      ...(values.listen === undefined ? {} : { listen: values.listen }),
     });
   } catch (error) {
-    const check = await checkCommand(values.config, process.env);
-    process.stderr.write(check.exitCode === 1 ? check.stderr : `auth-server: ${(error as Error).message}\n`);
-    return 1;
+    // One JSON line naming the cause (no stack: messages of start-up errors carry no secret).
+    const failure =
+      error instanceof StartupError
+        ? { reason: error.code, ...error.details }
+        : { reason: 'internal', err: { name: (error as Error).name } };
+    logger.fatal({ event: 'startup.failed', ...failure }, `start-up failed: ${(error as Error).message}`);
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    // Whatever a failed start left open (a Redis client still reconnecting) must not keep the process alive.
+    process.exit(1);
   }
-  process.stdout.write(`auth-server listening on ${running.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');

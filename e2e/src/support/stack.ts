@@ -102,7 +102,7 @@ export interface Stack {
 }
 
 const MOCK_READY = /mock-idp listening on (\S+)/;
-export const GATEWAY_READY = /auth-server listening on (\S+)/;
+export const GATEWAY_READY = /auth-server listening on (http:\/\/[^\s,"]+)/;
 
 async function startMockIdpCli(
   name: string,

@@ -119,7 +119,12 @@ describe('abuse limits', () => {
 
     it('answers 429 with Retry-After and the limit named, per client address', async () => {
       const limiter = countingLimiter({ authorize: 2 });
-      const harness = await start({ limiter, clientAddress: () => '203.0.113.9' });
+      const refusedLimits: string[] = [];
+      const harness = await start({
+        limiter,
+        clientAddress: () => '203.0.113.9',
+        events: { rateLimited: (limit) => refusedLimits.push(limit) },
+      });
       const url = await authorizeUrl(harness);
       expect((await fetch(url)).status).toBe(200);
       expect((await fetch(url)).status).toBe(200);
@@ -128,6 +133,8 @@ describe('abuse limits', () => {
       expect(refused.headers.get('retry-after')).toBe('30');
       expect(await refused.json()).toMatchObject({ error: 'too_many_requests', limit: 'authorize' });
       expect(limiter.counted.every((c) => c.key === '203.0.113.9')).toBe(true);
+      // The events port hears each refusal, by limit name (the server's metrics count it).
+      expect(refusedLimits).toEqual(['authorize']);
     });
 
     it('a limiter that fails limits nothing (the request goes on)', async () => {

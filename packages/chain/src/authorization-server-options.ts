@@ -2,6 +2,7 @@ import type { Logger } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { Request } from 'express';
+import type { ChainEvents } from './chain-events.js';
 import type { RequestLimiter } from './request-limiter.js';
 
 /** One upstream IdP of the chain, with the client the app built for it. */
@@ -133,6 +134,8 @@ export interface AuthorizationServerOptions {
   logger?: Logger;
   /** Clock (epoch ms); default `Date.now`. */
   now?: () => number;
+  /** Observer of logins, legs and refusals (metrics); default none. See {@link ChainEvents}. */
+  events?: ChainEvents;
   /**
    * Bound on every upstream call the chain waits for (plus one second) when the upstream's client
    * does not state its own `timeoutMs`; default 10 s.

@@ -1,5 +1,11 @@
 import { hkdfSync } from 'node:crypto';
-import { hasHiddenFormatting, issuerProblem, type Logger, silentLogger } from '@auth/protocol';
+import {
+  guardedObserver,
+  hasHiddenFormatting,
+  issuerProblem,
+  type Logger,
+  silentLogger,
+} from '@auth/protocol';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '@auth/upstream';
 import express, {
   type NextFunction,
@@ -334,6 +340,7 @@ export async function createAuthorizationServer(
     metadataDocuments,
     storage,
     logger,
+    events: guardedObserver(options.events, logger),
     now,
     keys,
     tokens,

@@ -11,6 +11,7 @@ export type {
   StaticClient,
   TokenLifetimes,
 } from './authorization-server-options.js';
+export type { ChainEvents, LegOutcome } from './chain-events.js';
 export { ChainOptionsError, type ChainOptionsErrorCode } from './chain-options-error.js';
 export {
   type HttpErrorCode,

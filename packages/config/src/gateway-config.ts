@@ -1,3 +1,4 @@
+import type { ListenAddress } from './listen-address.js';
 import type { Secret } from './secret.js';
 
 /** Signing algorithms the gateway supports (PKCS8 PEM files). */
@@ -186,6 +187,10 @@ export interface LimitsConfig {
 
 /** The reference server's client connections; durations in seconds. */
 export interface ServerConfig {
+  /** `server.listen` as written (`HOST:PORT`), when set; `--listen` and `AUTH_SERVER_LISTEN` override it. */
+  listen?: ListenAddress;
+  /** Time start-up may take (storage reachable, upstream discovery, listening) before the process gives up. */
+  startupTimeout: number;
   /** Time a client has to send a request's headers (then 408). */
   headersTimeout: number;
   /** Time a client has to send a whole request, body included; responses (e.g. server-sent events) are not bounded. */
@@ -201,6 +206,15 @@ export interface ServerConfig {
    * entries (IP addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`).
    */
   trustProxy: false | number | string[];
+}
+
+/** Prometheus metrics of the reference server. */
+export interface MetricsConfig {
+  enabled: boolean;
+  /** Path of the text exposition, e.g. `/metrics`. */
+  path: string;
+  /** A separate listener for the metrics only; absent: the main listener, for a loopback issuer only. */
+  listen?: ListenAddress;
 }
 
 /** Users and their provider identities; durations in seconds. */
@@ -228,6 +242,7 @@ export interface GatewayConfig {
   registration: RegistrationConfig;
   proxy: ProxyConfig;
   server: ServerConfig;
+  metrics: MetricsConfig;
   users: UsersConfig;
   refresh: RefreshConfig;
   limits: LimitsConfig;

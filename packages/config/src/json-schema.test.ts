@@ -41,6 +41,7 @@ describe('JSON Schema (generated from the zod definition)', () => {
       'registration',
       'proxy',
       'server',
+      'metrics',
       'users',
       'refresh',
       'limits',
@@ -54,6 +55,8 @@ describe('JSON Schema (generated from the zod definition)', () => {
     expect(schema.properties!['token_lifetimes']!.properties!['access_token']!.default).toBe('1h');
     expect(schema.properties!['proxy']!.properties!['max_connections']!.default).toBe(128);
     expect(schema.properties!['server']!.properties!['trust_proxy']!.default).toBe(false);
+    expect(schema.properties!['server']!.properties!['startup_timeout']!.default).toBe('30s');
+    expect(schema.properties!['metrics']!.properties!['path']!.default).toBe('/metrics');
     const upstreamTypes = schema.properties!['upstreams']!.items!.oneOf!;
     expect(upstreamTypes.map((type) => type.required)).toEqual([
       ['type', 'issuer', 'client_id'],

@@ -14,6 +14,7 @@ const parse = (config: object) => parseConfig(config, { env: BASE_ENV });
 describe('server: the reference server’s client connections', () => {
   it('has defaults that let ordinary load through and trust no proxy', () => {
     expect(parse(single).server).toEqual({
+      startupTimeout: 30,
       headersTimeout: 30,
       requestTimeout: 60,
       keepAliveTimeout: 5,

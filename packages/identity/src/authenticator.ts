@@ -1,9 +1,10 @@
-import type { Logger } from '@auth/protocol';
+import { guardedObserver, type Logger } from '@auth/protocol';
 import type { LockStore, UpstreamTokenStore } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { JSONWebKeySet } from 'jose';
 import type { AuthResult } from './auth-result.js';
 import { IdentityError } from './errors.js';
+import type { IdentityEvents } from './identity-events.js';
 import { authenticatorSettings } from './internal/authenticator-settings.js';
 import { extractBearerToken, hasQueryAccessToken } from './internal/bearer-token.js';
 import { RefreshCoordinator } from './internal/refresh-coordinator.js';
@@ -61,6 +62,8 @@ export interface AuthenticatorOptions {
   /** `fetch` used for the JWKS when `jwks` is a URL. */
   fetch?: typeof fetch;
   logger?: Logger;
+  /** Observer of upstream refreshes (metrics); default none. See {@link IdentityEvents}. */
+  events?: IdentityEvents;
   /** Clock in epoch ms (default `Date.now`). */
   now?: () => number;
 }
@@ -130,6 +133,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       waitTimeoutMs: settings.refreshWaitTimeoutMs,
       now: settings.now,
       logger,
+      events: guardedObserver(options.events, logger),
     }),
     canRefresh: (provider) => clients[provider] !== undefined,
     skewMs: settings.skewMs,

@@ -15,6 +15,7 @@ export {
   IdentityOptionsError,
 } from './errors.js';
 export type { Identity, UpstreamState, UpstreamTokenStatus } from './identity.js';
+export type { IdentityEvents, RefreshResult } from './identity-events.js';
 export {
   createIdentityMiddleware,
   type IdentityMiddlewareOptions,

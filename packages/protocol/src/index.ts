@@ -6,6 +6,7 @@ export {
 export { type BearerChallengeParams, bearerChallenge } from './bearer-challenge.js';
 export { hasHiddenFormatting } from './display-text.js';
 export { escapeHtml } from './escape-html.js';
+export { guardedObserver } from './guarded-observer.js';
 export { type Logger, silentLogger } from './logger.js';
 export { isLoopbackHost } from './loopback.js';
 export type * from './oauth-error-code.js';

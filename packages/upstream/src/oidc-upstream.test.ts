@@ -119,6 +119,15 @@ describe('oidc upstream: happy path', () => {
     await upstream.authorizationUrl(newLeg());
     expect(idp.requests().filter((r) => r.path === '/.well-known/openid-configuration')).toHaveLength(1);
   });
+  it('discover() fetches the discovery document once, and the first leg reuses it', async () => {
+    idp.clearRequests();
+    const upstream = client();
+    await upstream.discover();
+    await upstream.discover();
+    await upstream.authorizationUrl(newLeg());
+    expect(idp.requests().filter((r) => r.path === '/.well-known/openid-configuration')).toHaveLength(1);
+  });
+
   it('caches the JWKS across logins of one client', async () => {
     const upstream = client();
     for (const _ of [1, 2, 3]) {
@@ -407,6 +416,9 @@ describe('oidc upstream: bad discovery', () => {
     expect(idp.requests().filter((r) => r.path.endsWith('/.well-known/openid-configuration'))).toHaveLength(
       2,
     );
+    const failed = await upstreamFailure(upstream.discover());
+    expect(failed.status).toBe(404);
+    expect(failed.category).toBe('failed');
   });
 
   it('a discovery document naming another issuer (mix-up) → invalid response', async () => {

@@ -57,6 +57,12 @@ export interface UpstreamClient {
    * caller's own default.
    */
   readonly timeoutMs?: number;
+  /**
+   * Fetches and checks what the first leg would need first (OIDC discovery, RFC 8414 / OIDC
+   * Discovery §4), so that a server can refuse to start without it; the result is cached like a
+   * leg's. Nothing to fetch for `oauth2`. Rejects with `UpstreamError`; a failure is not cached.
+   */
+  discover(): Promise<void>;
   /** The URL to send the browser to for this leg (with `prompt` and `max_age` when the leg has them). */
   authorizationUrl(leg: UpstreamLegParameters): Promise<URL>;
   /**

@@ -1,27 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/create-logger.js';
+import { serveFixture } from '../test-support/serve-fixture.js';
 import { checkCommand } from './check-command.js';
 import { serveCommand } from './serve-command.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'auth-server-loopback-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+// `serve` waits for the upstream's discovery: a real IdP answers it.
+const fixture = serveFixture('auth-server-loopback-');
 
 function writeConfig(issuer: string): string {
-  const file = join(temp, `${encodeURIComponent(issuer)}.yaml`);
-  writeFileSync(
-    file,
-    [
-      `issuer: ${JSON.stringify(issuer)}`,
-      'upstreams:',
-      '  - { type: oidc, issuer: http://127.0.0.1:9, client_id: gateway, scopes: [openid] }',
-      'routes:',
-      '  - { path: /mcp, backend: http://127.0.0.1:9 }',
-    ].join('\n'),
-  );
-  return file;
+  return fixture.writeConfig(encodeURIComponent(issuer), [
+    `issuer: ${JSON.stringify(issuer)}`,
+    'upstreams:',
+    fixture.upstreamLine(),
+    'routes:',
+    '  - { path: /mcp, backend: http://127.0.0.1:9 }',
+  ]);
 }
 
 /** Whether `serve` starts with this config (port 0, so nothing else on the host is in the way). */

@@ -1,19 +1,24 @@
 import { createAuthorizationServer, type LimitName } from '@auth/chain';
 import type { AggregateRouteConfig, GatewayConfig, RouteConfig } from '@auth/config';
 import { createIdentityMiddleware } from '@auth/identity';
+import { isLoopbackHost } from '@auth/protocol';
 import type { Storage } from '@auth/storage';
+import type { UpstreamClient } from '@auth/upstream';
 import { createUpstreamSwap, protectedRoute } from '@auth/upstreamswap';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { type AggregateRoute, createAggregateRoute } from '../aggregate/aggregate-route.js';
 import type { AggregateStats } from '../aggregate/session-registry.js';
 import { accessLog } from '../logging/access-log.js';
+import { countStorageErrors } from '../metrics/count-storage-errors.js';
+import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { measureRoute } from '../metrics/measure-route.js';
 import { createBackendPools } from '../proxy/backend-pools.js';
 import { dotSegmentGuard } from '../proxy/dot-segment-guard.js';
 import { reverseProxy } from '../proxy/reverse-proxy.js';
 import { chainOptionsFromConfig } from './chain-options-from-config.js';
 import { clientAddress } from './client-address.js';
-import { createStorageFromConfig } from './create-storage-from-config.js';
+import { createStorageFromConfig, type OwnedStorage } from './create-storage-from-config.js';
 import { dnsRebindingGuard } from './dns-rebinding-guard.js';
 import { healthRoutes } from './health-routes.js';
 import { inOrder } from './in-order.js';
@@ -27,6 +32,11 @@ export interface CreateGatewayOptions {
   logger: Logger;
   /** A storage to use instead of the one the config describes; the caller closes it. */
   storage?: Storage;
+  /**
+   * The config's storage, created by the caller (`serve` waits for it before the gateway starts),
+   * with its Redis client, where the abuse limits count too; the caller closes it.
+   */
+  ownedStorage?: OwnedStorage;
   /** Warn when memory storage is used (true outside tests and the demo). */
   warnOnMemoryStorage?: boolean;
   /** Timeout of every upstream IdP call, in ms, instead of each upstream's configured `timeout`. */
@@ -45,6 +55,13 @@ export interface Gateway {
   storage: Storage;
   /** Open client and backend MCP sessions of each aggregate route, by path. */
   aggregateStats(): Record<string, AggregateStats>;
+  /**
+   * The Prometheus metrics (`metrics.enabled`): served on `app` at `metrics.path` for a loopback
+   * issuer without `metrics.listen`; `serve` gives them their own listener when `metrics.listen` is set.
+   */
+  metrics: GatewayMetrics | undefined;
+  /** The upstream clients, in chain order (start-up checks each one's discovery). */
+  upstreamClients: readonly UpstreamClient[];
   close(): Promise<void>;
 }
 
@@ -65,10 +82,22 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const clientsByName = Object.freeze(
     Object.fromEntries(upstreamClients.map((client) => [client.name, client])),
   );
-  const owned = options.storage
-    ? { storage: options.storage, close: async () => {} }
-    : createStorageFromConfig(config.storage, { logger, warnOnMemory: options.warnOnMemoryStorage ?? true });
-  const { storage } = owned;
+  const owned = options.ownedStorage
+    ? { ...options.ownedStorage, close: async () => {} }
+    : options.storage
+      ? { storage: options.storage, close: async () => {} }
+      : createStorageFromConfig(config.storage, {
+          logger,
+          warnOnMemory: options.warnOnMemoryStorage ?? true,
+        });
+  const metrics = config.metrics.enabled
+    ? createGatewayMetrics({
+        providers: config.upstreams.map((upstream) => upstream.name),
+        routes: [...config.routes, ...config.aggregateRoutes].map((route) => route.path),
+      })
+    : undefined;
+  const storage =
+    metrics === undefined ? owned.storage : countStorageErrors(owned.storage, metrics.storageError);
   // The abuse limits count where the storage keeps its records: one Redis for every replica.
   const limiter = createRateLimiter({
     limits: config.limits,
@@ -76,8 +105,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     ...(config.storage.type === 'redis' ? { keyPrefix: config.storage.keyPrefix } : {}),
     ...(options.onLimitRefused === undefined ? {} : { onRefused: options.onLimitRefused }),
   });
-  const authorizationServer = await createAuthorizationServer(
-    chainOptionsFromConfig(config, {
+  const authorizationServer = await createAuthorizationServer({
+    ...chainOptionsFromConfig(config, {
       storage,
       logger: chainLogger,
       limiter,
@@ -85,7 +114,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       upstreamClients,
       ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }),
     }),
-  );
+    ...(metrics === undefined ? {} : { events: metrics.chainEvents }),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -125,6 +155,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       resourceMetadataUrl: metadata.url,
       challengeScope,
       logger: logger.child({ component: 'identity', route: route.path }),
+      ...(metrics === undefined ? {} : { events: metrics.identityEvents }),
     });
     return { identity, metadata };
   };
@@ -142,6 +173,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     app.use(
       route.path,
       inOrder([
+        ...(metrics === undefined ? [] : [measureRoute(route.path, metrics.protectedRequest)]),
         rebinding,
         ...protectedRoute(identity, swap),
         reverseProxy(route.backend, backendPools.poolFor(new URL(route.backend)), logger),
@@ -166,10 +198,26 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       ...(options.aggregateBackoffMs === undefined ? {} : { initialBackoffMs: options.aggregateBackoffMs }),
     });
     aggregates.set(route.path, aggregate);
-    app.use(route.path, inOrder([rebinding, identity, aggregate.handler]));
+    app.use(
+      route.path,
+      inOrder([
+        ...(metrics === undefined ? [] : [measureRoute(route.path, metrics.protectedRequest)]),
+        rebinding,
+        identity,
+        aggregate.handler,
+      ]),
+    );
   }
 
   app.use(healthRoutes(storage, logger));
+  // Metrics are not public: on the main listener only for a loopback issuer (development, the demo).
+  if (
+    metrics !== undefined &&
+    config.metrics.listen === undefined &&
+    isLoopbackHost(new URL(config.issuer).hostname)
+  ) {
+    app.get(config.metrics.path, metrics.handler);
+  }
   const issuerPath = new URL(config.issuer).pathname;
   app.use(issuerPath === '/' ? '/' : issuerPath, authorizationServer.router);
 
@@ -178,6 +226,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     storage,
     aggregateStats: () =>
       Object.fromEntries([...aggregates].map(([path, aggregate]) => [path, aggregate.stats()])),
+    metrics,
+    upstreamClients,
     async close() {
       await Promise.all([...aggregates.values()].map((aggregate) => aggregate.close()));
       await backendPools.close();

@@ -7,6 +7,7 @@ import {
   type Storage,
 } from '@auth/storage';
 import type { Logger } from 'pino';
+import { logRedisConnection } from './redis-connection-log.js';
 
 /** A storage backend and how to release it (the Redis client the gateway created, included). */
 export interface OwnedStorage {
@@ -51,6 +52,7 @@ export function createStorageFromConfig(
     return { storage, close: () => storage.close() };
   }
   const client = createRedisClient(connectionOf(config));
+  logRedisConnection(client, options.logger);
   const storage = createRedisStorage({
     client,
     keyPrefix: config.keyPrefix,

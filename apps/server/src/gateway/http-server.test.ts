@@ -11,6 +11,7 @@ const settings: ServerConfig = {
   keepAliveTimeout: 1,
   maxConnections: 2,
   shutdownGrace: 1,
+  startupTimeout: 30,
   trustProxy: false,
 };
 

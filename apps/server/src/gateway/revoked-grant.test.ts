@@ -1,19 +1,6 @@
-import { createServer } from 'node:http';
-import { Writable } from 'node:stream';
-import { parseConfig } from '@auth/config';
-import {
-  type EchoBackend,
-  type GatewayLogin,
-  type Listening,
-  listen,
-  loginThroughGateway,
-  type MockIdp,
-  startEchoBackend,
-  startMockIdp,
-} from '@auth/test-kit';
+import { type EchoBackend, type GatewayLogin, loginThroughGateway } from '@auth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../logging/create-logger.js';
-import { createGateway, type Gateway } from './create-gateway.js';
+import { startTwoUpstreamGateway, type TwoUpstreamGateway } from '../test-support/two-upstream-gateway.js';
 
 /**
  * The protected routes refuse the unexpired access tokens of a revoked grant: what revocation
@@ -21,56 +8,15 @@ import { createGateway, type Gateway } from './create-gateway.js';
  * request (docs/architecture.md#when-a-grant-ends).
  */
 describe('protected routes after a grant is revoked', () => {
-  let corp: MockIdp;
-  let github: MockIdp;
+  let stack: TwoUpstreamGateway;
   let backend: EchoBackend;
-  let server: Listening;
-  let gateway: Gateway;
   let url: string;
-  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
   beforeAll(async () => {
-    [corp, github, backend] = await Promise.all([
-      startMockIdp({ mode: 'oidc', clientId: 'gateway', autoLogin: 'alice' }),
-      startMockIdp({ mode: 'oauth2', clientId: 'gateway', autoLogin: 'alice' }),
-      startEchoBackend({ name: 'backend' }),
-    ]);
-    server = await listen(createServer());
-    url = server.url;
-    const config = parseConfig(
-      {
-        issuer: url,
-        upstreams: [
-          { name: 'corp', type: 'oidc', issuer: corp.issuer, client_id: 'gateway', scopes: ['openid'] },
-          {
-            name: 'github',
-            type: 'oauth2',
-            authorization_endpoint: `${github.url}/login/oauth/authorize`,
-            token_endpoint: `${github.url}/login/oauth/access_token`,
-            userinfo: { endpoint: `${github.url}/user`, subject_field: 'id' },
-            client_id: 'gateway',
-            scopes: ['repo'],
-          },
-        ],
-        routes: [
-          { path: '/mcp/corp', backend: backend.url, upstream: 'corp' },
-          { path: '/mcp/github', backend: backend.url, upstream: 'github' },
-        ],
-      },
-      { env: {} },
-    );
-    gateway = await createGateway({
-      config,
-      logger: createLogger({ destination: discard }),
-      warnOnMemoryStorage: false,
-    });
-    server.server.on('request', gateway.app);
+    stack = await startTwoUpstreamGateway();
+    ({ backend, url } = stack);
   });
-  afterAll(async () => {
-    await server?.close();
-    await gateway?.close();
-    await Promise.all([corp?.close(), github?.close(), backend?.close()]);
-  });
+  afterAll(() => stack?.close());
 
   const form = (path: string, body: Record<string, string>) =>
     fetch(`${url}${path}`, {
@@ -156,7 +102,7 @@ describe('protected routes after a grant is revoked', () => {
     const tsid = JSON.parse(Buffer.from(login.tokens.access_token.split('.')[1]!, 'base64url').toString())
       .tsid as string;
     // What refresh on read does after an upstream invalid_grant.
-    await gateway.storage.deleteUpstreamTokensForProvider(tsid, 'github');
+    await stack.gateway.storage.deleteUpstreamTokensForProvider(tsid, 'github');
     expect((await call('/mcp/github', login.tokens.access_token)).status).toBe(401);
     expect((await call('/mcp/corp', login.tokens.access_token)).status).toBe(200);
     const refused = await refresh(login, login.tokens.refresh_token!);

@@ -32,6 +32,7 @@ export async function startChain(
 ): Promise<void> {
   const sessionId = randomToken();
   bindChainToBrowser(ctx, res, sessionId);
+  ctx.events.loginStarted();
   await continueChain(ctx, { sessionId, request, skippedProviders: [] }, res, status);
 }
 
@@ -75,6 +76,7 @@ export async function continueChain(
     if (Object.hasOwn(held, name) || state.skippedProviders.includes(name)) continue;
     const leg = legParameters(ctx, name, randomToken(), randomToken(), randomToken(), state.request);
     let url: URL;
+    const tryingSince = ctx.now();
     try {
       url = await withTimeout(
         upstream.client.authorizationUrl(leg),
@@ -82,6 +84,8 @@ export async function continueChain(
         timeoutError(upstream),
       );
     } catch (error) {
+      const outcome = upstream.optional ? 'skipped' : 'failed';
+      ctx.events.legCompleted(name, outcome, ctx.now() - tryingSince);
       if (upstream.optional) {
         skip(ctx, state, upstream, error);
         continue;
@@ -132,6 +136,7 @@ export async function failChain(
   provider: string | undefined,
 ): Promise<void> {
   const mapped = chainError(error);
+  ctx.events.loginFailed(mapped.error);
   ctx.logger.warn(
     {
       event: 'chain.failed',
@@ -220,6 +225,7 @@ export async function completeLeg(
       completedAt: ctx.now(),
     });
   } catch (error) {
+    ctx.events.legCompleted(name, upstream.optional ? 'skipped' : 'failed', ctx.now() - pending.createdAt);
     if (upstream.optional) {
       skip(ctx, state, upstream, error);
       await continueChain(ctx, state, res, 303);
@@ -228,6 +234,7 @@ export async function completeLeg(
     await failChain(ctx, state, error, res, name);
     return;
   }
+  let stored = false;
   try {
     const now = ctx.now();
     const chainEnd = chainSessionEnd(ctx, now);
@@ -253,11 +260,15 @@ export async function completeLeg(
       { event: 'chain.leg.done', provider: name, clientId: state.request.clientId },
       'upstream leg done',
     );
+    stored = true;
+    ctx.events.legCompleted(name, 'completed', ctx.now() - pending.createdAt);
     state.userId = userId;
     // The oldest authentication of the session's legs: a client's max_age check holds for every upstream.
     state.authTime = Math.min(state.authTime ?? authTime, authTime);
     await continueChain(ctx, state, res, 303);
   } catch (error) {
+    // Storing the leg's result failed: the leg failed too (a later leg's failure is its own).
+    if (!stored) ctx.events.legCompleted(name, 'failed', ctx.now() - pending.createdAt);
     await failChain(ctx, state, error, res, name);
   }
 }
@@ -290,6 +301,7 @@ async function issueCode(ctx: ServerContext, state: ChainState, res: Response): 
     { event: 'chain.complete', clientId: request.clientId, skipped: state.skippedProviders },
     'authorization code issued',
   );
+  ctx.events.loginCompleted();
   unbindChain(ctx, res, state.sessionId);
   redirectTo(
     res,

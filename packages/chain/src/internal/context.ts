@@ -3,6 +3,7 @@ import type { Storage } from '@auth/storage';
 import type { UpstreamClient } from '@auth/upstream';
 import type { Request } from 'express';
 import type { TokenLifetimes } from '../authorization-server-options.js';
+import type { ChainEvents } from '../chain-events.js';
 import type { RequestLimiter } from '../request-limiter.js';
 import type { MetadataDocumentClients } from './metadata-documents/metadata-document-clients.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -41,6 +42,8 @@ export interface ServerContext {
   metadataDocuments: MetadataDocumentClients;
   storage: Storage;
   logger: Logger;
+  /** The observer, every method callable (a missing one does nothing, a throw is logged). */
+  events: Required<ChainEvents>;
   now: () => number;
   keys: SigningKeys;
   tokens: TokenIssuer;

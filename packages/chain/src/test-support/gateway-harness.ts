@@ -11,6 +11,7 @@ import type {
   SigningKey,
   StaticClient,
 } from '../authorization-server-options.js';
+import type { ChainEvents } from '../chain-events.js';
 
 export interface HarnessUpstream {
   name: string;
@@ -48,6 +49,7 @@ export interface HarnessOptions {
   metadataDocuments?: MetadataDocumentOptions;
   /** Options given as they are, over the harness's own (e.g. a limiter, registration bounds). */
   overrides?: Partial<AuthorizationServerOptions>;
+  events?: ChainEvents;
 }
 
 export interface Harness {
@@ -181,6 +183,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       upstreamTimeoutMs,
       ...(options.now === undefined ? {} : { now: options.now }),
       ...options.overrides,
+      ...(options.events === undefined ? {} : { events: options.events }),
     };
     const as = await createAuthorizationServer(asOptions);
     router = as.router;

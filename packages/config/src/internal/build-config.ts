@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../gateway-config.js';
+import { parseListenAddress } from '../listen-address.js';
 import { parseSections } from './parse-sections.js';
 import { resolveSecret } from './resolve-secret.js';
 import { checkClients } from './rules/client-rules.js';
@@ -59,6 +60,7 @@ export function buildConfig(
     sections.registration === undefined ||
     sections.proxy === undefined ||
     server === undefined ||
+    sections.metrics === undefined ||
     sections.users === undefined ||
     sections.refresh === undefined ||
     limits === undefined ||
@@ -97,12 +99,21 @@ export function buildConfig(
       maxConnections: sections.proxy.max_connections,
     },
     server: {
+      ...(server.listen === undefined ? {} : { listen: parseListenAddress(server.listen)! }),
+      startupTimeout: server.startup_timeout,
       headersTimeout: server.headers_timeout,
       requestTimeout: server.request_timeout,
       keepAliveTimeout: server.keep_alive_timeout,
       maxConnections: server.max_connections,
       shutdownGrace: server.shutdown_grace,
       trustProxy: server.trust_proxy,
+    },
+    metrics: {
+      enabled: sections.metrics.enabled,
+      path: sections.metrics.path,
+      ...(sections.metrics.listen === undefined
+        ? {}
+        : { listen: parseListenAddress(sections.metrics.listen)! }),
     },
     users: { retention: sections.users.retention },
     refresh: { lockLifetime: sections.refresh.lock_lifetime, wait: sections.refresh.wait },

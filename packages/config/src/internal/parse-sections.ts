@@ -25,6 +25,7 @@ export interface ParsedSections {
   registration: ParsedSection<'registration'> | undefined;
   proxy: ParsedSection<'proxy'> | undefined;
   server: ParsedSection<'server'> | undefined;
+  metrics: ParsedSection<'metrics'> | undefined;
   users: ParsedSection<'users'> | undefined;
   refresh: ParsedSection<'refresh'> | undefined;
   limits: ParsedSection<'limits'> | undefined;
@@ -77,6 +78,7 @@ export function parseSections(input: unknown, issues: IssueCollector): ParsedSec
     registration: parse(scalarSections.registration, raw['registration'], ['registration']),
     proxy: parse(scalarSections.proxy, raw['proxy'], ['proxy']),
     server: parse(scalarSections.server, raw['server'], ['server']),
+    metrics: parse(scalarSections.metrics, raw['metrics'], ['metrics']),
     users: parse(scalarSections.users, raw['users'], ['users']),
     refresh: parse(scalarSections.refresh, raw['refresh'], ['refresh']),
     limits: parse(scalarSections.limits, raw['limits'], ['limits']),

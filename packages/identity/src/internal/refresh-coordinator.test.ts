@@ -23,13 +23,17 @@ describe('RefreshCoordinator: the cross-process side, with another "process" pla
     stale = { ...(await corp.login()), expiresAt: Date.now() - 1_000 };
     await storage.storeUpstreamTokens(sessionId, 'corp', stale);
     corp.idp.clearRequests();
+    events.length = 0;
   });
   afterEach(async () => {
+    corp.idp.clearFaults();
     await storage.close();
   });
 
+  const events: string[] = [];
   const coordinator = (waitTimeoutMs = 2_000) =>
     new RefreshCoordinator({
+      events: { refresh: (provider, result) => events.push(`${provider} ${result}`) },
       storage,
       clients: { corp: corp.client },
       skewMs: 30_000,
@@ -47,6 +51,17 @@ describe('RefreshCoordinator: the cross-process side, with another "process" pla
     const second = await coordinator().refresh(sessionId, 'corp', stale);
     expect(second).toEqual(first);
     expect(corp.refreshCount()).toBe(1);
+    // One refresh reached the IdP: one event.
+    expect(events).toEqual(['corp refreshed']);
+  });
+
+  it('tells the events a refused refresh token (rejected) from an outage (failed)', async () => {
+    corp.idp.setFaults({ token_status: 503 });
+    expect((await coordinator().refresh(sessionId, 'corp', stale)).status).toBe('unavailable');
+    corp.idp.clearFaults();
+    corp.idp.setFaults({ token_error: 'invalid_grant' });
+    expect((await coordinator().refresh(sessionId, 'corp', stale)).status).toBe('revoked');
+    expect(events).toEqual(['corp failed', 'corp rejected']);
   });
 
   it('a request that does not get the lock waits and takes the holder’s result', async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from '@auth/protocol';
 import type { LockStore, UpstreamTokenStore, UpstreamTokens } from '@auth/storage';
 import { type UpstreamClient, UpstreamError, type UpstreamTokenSet } from '@auth/upstream';
+import type { IdentityEvents } from '../identity-events.js';
 import { sleep } from './sleep.js';
 
 /** What refreshing one provider's token gave. `reason` never holds a token value. */
@@ -20,6 +21,8 @@ export interface RefreshCoordinatorOptions {
   waitTimeoutMs: number;
   now: () => number;
   logger: Logger;
+  /** Told how each refresh this process sent ended. */
+  events: Required<IdentityEvents>;
 }
 
 const FIRST_POLL_MS = 10;
@@ -196,7 +199,7 @@ export class RefreshCoordinator {
     seen: UpstreamTokens,
     lock: HeldLock,
   ): Promise<RefreshOutcome> {
-    const { storage, logger } = this.#options;
+    const { storage, logger, events } = this.#options;
     // Re-read under the lock: another instance may have refreshed (and rotated the refresh token) already.
     const stored = await storage.getUpstreamTokens(sessionId, provider);
     if (stored === undefined) return { status: 'revoked', reason: 'the tokens were deleted meanwhile' };
@@ -214,6 +217,7 @@ export class RefreshCoordinator {
       const code = error instanceof UpstreamError ? error.code : 'unknown';
       const oauthError = error instanceof UpstreamError ? error.oauthError : undefined;
       if (refreshTokenIsDead(error)) {
+        events.refresh(provider, 'rejected');
         // A dead refresh token (invalid_grant, …) ends this provider's tokens.
         await storage.deleteUpstreamTokensForProvider(sessionId, provider);
         logger.warn(
@@ -225,6 +229,7 @@ export class RefreshCoordinator {
           reason: `the upstream refused the refresh token (${oauthError ?? code})`,
         };
       }
+      events.refresh(provider, 'failed');
       logger.warn(
         {
           provider,
@@ -241,6 +246,7 @@ export class RefreshCoordinator {
         tokens: stored,
       };
     }
+    events.refresh(provider, 'refreshed');
     const next = merge(stored, set, requestedAt);
     // The answer may come late (after the waiting requests gave up): it is stored only while this
     // process still holds the lock, else another one may be refreshing with the old refresh token.

@@ -35,6 +35,10 @@ export function createOAuth2UpstreamClient(
     type: 'oauth2',
     timeoutMs: context.timeoutMs,
 
+    async discover() {
+      // Endpoints are configured: nothing to fetch before the first leg.
+    },
+
     async authorizationUrl(leg: UpstreamLegParameters): Promise<URL> {
       assertLeg(leg);
       const url = new URL(options.authorizationEndpoint);

@@ -112,6 +112,15 @@ export function createOidcUpstreamClient(
     type: 'oidc',
     timeoutMs: context.timeoutMs,
 
+    async discover() {
+      try {
+        await configuration();
+      } catch (error) {
+        logFailure(context.logger, provider, 'discovery', error);
+        throw error;
+      }
+    },
+
     async authorizationUrl(leg: UpstreamLegParameters): Promise<URL> {
       assertLeg(leg);
       let config: client.Configuration;

@@ -3,6 +3,7 @@ import { clientSchema } from './client-schema.js';
 import { issuerSchema } from './issuer-schema.js';
 import { refreshSchema, usersSchema } from './lifetime-schemas.js';
 import { limitsSchema } from './limits-schema.js';
+import { metricsSchema } from './metrics-schema.js';
 import { scopeToken } from './primitives.js';
 import { proxySchema } from './proxy-schema.js';
 import { registrationSchema } from './registration-schema.js';
@@ -47,6 +48,7 @@ export const scalarSections = {
   registration: registrationSchema,
   proxy: proxySchema,
   server: serverSchema,
+  metrics: metricsSchema,
   users: usersSchema,
   refresh: refreshSchema,
   limits: limitsSchema,
@@ -64,6 +66,7 @@ export const gatewayConfigSchema = strictObject({
   registration: scalarSections.registration,
   proxy: scalarSections.proxy,
   server: scalarSections.server,
+  metrics: scalarSections.metrics,
   users: scalarSections.users,
   refresh: scalarSections.refresh,
   limits: scalarSections.limits,

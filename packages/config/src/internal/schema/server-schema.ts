@@ -1,6 +1,7 @@
 import proxyaddr from 'proxy-addr';
 import * as z from 'zod';
-import { duration, wholeNumber } from './primitives.js';
+import { listenAddressProblem } from '../../listen-address.js';
+import { checkedString, duration, wholeNumber } from './primitives.js';
 import { strictObject } from './strict-object.js';
 
 const TRUST_SHAPE =
@@ -61,6 +62,16 @@ const trustProxy = z
  * cap, the shutdown grace period and which proxies in front of it are trusted.
  */
 export const serverSchema = strictObject({
+  listen: checkedString(listenAddressProblem).optional().meta({
+    description:
+      "HOST:PORT the server listens on, plain HTTP (e.g. 0.0.0.0:8080 or [::]:8080 behind a TLS proxy). Overridden by --listen and AUTH_SERVER_LISTEN. Default: the issuer's port (or 80/443) on 127.0.0.1 for a loopback issuer, on 0.0.0.0 otherwise.",
+  }),
+  startup_timeout: duration(
+    '1s',
+    '10m',
+    '30s',
+    'How long start-up may take (Redis reachable, upstream discovery, listening) before the process exits non-zero (1s to 10m).',
+  ),
   headers_timeout: duration(
     '1s',
     '10m',
