@@ -13,12 +13,15 @@ const SHOTS = fileURLToPath(new URL('../.tmp/demo-walkthrough/', import.meta.url
  * `npm start`'s entry point as a real process on free ports, walked in headless Chromium: home,
  * consent (both IdPs in order), corp login ("step 1 of 2"), GitHub login ("step 2 of 2"), the
  * result page (the chain with the gateway's times, the JWT's claims, each backend's masked token,
- * no JWT at any backend), then sign-out (revoked; the routes answer 401).
+ * no JWT at any backend, the aggregate route's merged tools and one call per MCP backend), then sign-out (revoked; the routes answer 401).
  */
 describe('the demo (npm start) walked in headless Chromium', () => {
   let demo: RunningProcess;
   let browser: Browser;
-  let ports: Record<'gateway' | 'client' | 'corp' | 'github' | 'corpBackend' | 'githubBackend', number>;
+  let ports: Record<
+    'gateway' | 'client' | 'corp' | 'github' | 'corpBackend' | 'githubBackend' | 'corpMcp' | 'githubMcp',
+    number
+  >;
 
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
@@ -30,6 +33,8 @@ describe('the demo (npm start) walked in headless Chromium', () => {
       github: await freePort(),
       corpBackend: await freePort(),
       githubBackend: await freePort(),
+      corpMcp: await freePort(),
+      githubMcp: await freePort(),
     };
     demo = await spawnCli({
       name: 'demo',
@@ -113,9 +118,9 @@ describe('the demo (npm start) walked in headless Chromium', () => {
     // The decoded JWT's claims.
     const claim = (name: string) => page.textContent(`#claims tr[data-claim="${name}"] td`);
     expect(await claim('sub')).toMatch(/\S/);
-    // Both routes' resources (RFC 8707), and the gateway itself (its userinfo endpoint).
+    // Every route's resource (RFC 8707), and the gateway itself (its userinfo endpoint).
     expect(((await claim('aud')) ?? '').split(' ').sort()).toEqual(
-      [gateway, `${gateway}/mcp/corp`, `${gateway}/mcp/github`].sort(),
+      [gateway, `${gateway}/mcp/corp`, `${gateway}/mcp/github`, `${gateway}/mcp/all`].sort(),
     );
     expect(await claim('scope')).toBe('openid profile offline_access');
     expect(await claim('tsid')).toMatch(/^[\w-]{16,}$/);
@@ -126,6 +131,24 @@ describe('the demo (npm start) walked in headless Chromium', () => {
     expect(await received('/mcp/github')).toMatch(/^midp.{2}… \(\d+ characters\)$/);
     expect(await page.locator('#backends .jwt').allTextContents()).toEqual(['no', 'no']);
     expect(await page.textContent('#no-jwt')).toContain("No backend saw the gateway's JWT");
+
+    // The aggregate route: one MCP session lists both MCP backends' tools under their prefixes,
+    // and each backend's whoami got its own IdP's token (corp as a bearer, GitHub in its header).
+    expect(await page.locator('#mcp-error').count()).toBe(0);
+    const tools = await page.locator('#mcp-tools li').allTextContents();
+    expect(tools).toEqual(
+      expect.arrayContaining(['corp__whoami', 'corp__slow', 'github__whoami', 'github__slow']),
+    );
+    expect(tools.every((tool) => /^(corp|github)__/.test(tool))).toBe(true);
+    const called = (tool: string) => page.textContent(`#mcp-calls tr[data-tool="${tool}"]`);
+    const mcpReceived = (tool: string) => page.textContent(`#mcp-calls tr[data-tool="${tool}"] .received`);
+    expect(await called('corp__whoami')).toMatch(/corp-mcp: Corp SSO token in authorization:/);
+    expect(await mcpReceived('corp__whoami')).toMatch(/^Bearer midp.{2}… \(\d+ characters\)$/);
+    expect(await called('github__whoami')).toMatch(/github-mcp: GitHub token in x-upstream-token:/);
+    expect(await mcpReceived('github__whoami')).toMatch(/^midp.{2}… \(\d+ characters\)$/);
+    expect(await page.locator('#mcp-calls .jwt').allTextContents()).toEqual(['no', 'no']);
+    // Masked: no whole token on the page (a midp token is longer than its six-character prefix).
+    expect(await page.content()).not.toMatch(/midp[\w-]{12,}/);
     await shot(page, '5-result');
 
     await page.click('#signout');

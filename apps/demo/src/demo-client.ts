@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { callAggregate, type DemoAggregate } from './aggregate-report.js';
 import { failurePage, homePage, resultPage, signedOutPage } from './demo-pages.js';
 import {
   callRoute,
@@ -20,6 +21,8 @@ export interface DemoClientOptions {
   upstreams: DemoUpstream[];
   /** Protected routes to call after login. */
   routes: DemoRoute[];
+  /** The aggregate MCP route to list and call after login, if any. */
+  aggregate?: DemoAggregate;
   /**
    * When the gateway obtained each upstream's tokens of a session (epoch ms by upstream name), read
    * from what the gateway stored; the chain drawing shows no time without it.
@@ -85,12 +88,15 @@ export async function startDemoClient(
       }),
       claims,
       backends,
+      ...(options.aggregate === undefined
+        ? {}
+        : { aggregate: await callAggregate(options.gatewayUrl, options.aggregate, session.accessToken) }),
     };
   };
 
   const routesHandler = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (url.pathname === '/' && req.method === 'GET') {
-      sendHtml(res, 200, homePage(options.upstreams, options.routes));
+      sendHtml(res, 200, homePage(options.upstreams, options.routes, options.aggregate?.path));
       return;
     }
     if (url.pathname === '/login' && req.method === 'GET') {

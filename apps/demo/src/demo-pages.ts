@@ -1,4 +1,5 @@
 import { escapeHtml } from '@auth/protocol';
+import type { AggregateReport } from './aggregate-report.js';
 import type { BackendReport, DemoRoute, DemoUpstream, SignInReport } from './sign-in-report.js';
 
 const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
@@ -20,14 +21,22 @@ export function page(title: string, body: string): string {
 }
 
 /** The home page: what is about to happen, and the sign-in link. */
-export function homePage(upstreams: readonly DemoUpstream[], routes: readonly DemoRoute[]): string {
+export function homePage(
+  upstreams: readonly DemoUpstream[],
+  routes: readonly DemoRoute[],
+  aggregatePath?: string,
+): string {
   const steps = upstreams.map((u) => `<li>${escapeHtml(u.displayName)}</li>`).join('');
   return page(
     'Multi-upstream gateway demo',
     `<p>Sign in once: the gateway asks for your consent, then walks you through every identity provider
 of its chain in turn:</p><ol id="planned">${steps}</ol>
 <p>It then issues one access token (a JWT) to this page, which calls ${routes.map((r) => code(r.path)).join(' and ')}:
-the gateway swaps its JWT for each backend's own upstream token.</p>
+the gateway swaps its JWT for each backend's own upstream token.${
+      aggregatePath === undefined
+        ? ''
+        : ` Then it connects as an MCP client to ${code(aggregatePath)}, one MCP endpoint for two MCP backends, and calls a tool of each.`
+    }</p>
 <p><a id="login" href="/login">Sign in through the gateway</a></p>`,
   );
 }
@@ -89,6 +98,30 @@ function noJwtStatement(backends: readonly BackendReport[]): string {
   return `<p id="no-jwt" class="ok">No backend saw the gateway's JWT: each backend checked every header it received.</p>`;
 }
 
+/** The aggregate route: its merged tools, and what each backend's `whoami` received (masked). */
+function aggregateSection(report: AggregateReport, upstreams: readonly DemoUpstream[]): string {
+  const failed =
+    report.error === undefined ? '' : `<p id="mcp-error" class="bad">${escapeHtml(report.error)}</p>`;
+  const tools = report.tools.map((tool) => `<li>${code(tool)}</li>`).join('');
+  const rows = report.calls
+    .map((call) => {
+      const upstream = upstreams.find((u) => u.name === call.upstream);
+      const outcome =
+        call.error === undefined
+          ? `${escapeHtml(call.backend ?? '—')}: ${escapeHtml(upstream?.displayName ?? call.upstream)} token${call.header === undefined ? '' : ` in ${code(call.header)}`}:
+<span class="received">${call.received === undefined ? '—' : code(call.received)}</span>`
+          : `<span class="bad">${escapeHtml(call.error)}</span>`;
+      const jwt = call.sawJwt ? '<span class="bad">yes</span>' : '<span class="ok">no</span>';
+      return `<tr data-tool="${escapeHtml(call.tool)}"><td>${code(call.tool)}</td><td>${outcome}</td><td class="jwt">${jwt}</td></tr>`;
+    })
+    .join('');
+  return `<h2>One MCP endpoint for both backends: ${code(report.path)}</h2>
+<p>The MCP SDK client connected once to ${code(report.path)} with the JWT; the gateway merged both backends' tools under prefixed names:</p>
+${failed}<ul id="mcp-tools">${tools}</ul>
+<table id="mcp-calls"><tr><th>tool called</th><th>backend: credential received (masked)</th><th>saw the JWT?</th></tr>${rows}</table>
+<p class="note">Each backend's <code>whoami</code> tool answers the credentials it was called with; the page masks them.</p>`;
+}
+
 /** The result page: the chain, the claims, each backend's credential, and sign-out. */
 export function resultPage(
   report: SignInReport,
@@ -103,6 +136,7 @@ export function resultPage(
 <h2>What each backend received</h2>
 <table id="backends"><tr><th>route</th><th>status</th><th>backend</th><th>credential received (masked)</th><th>saw the JWT?</th></tr>
 ${report.backends.map((b) => backendRow(b, upstreams)).join('')}</table>${noJwtStatement(report.backends)}
+${report.aggregate === undefined ? '' : aggregateSection(report.aggregate, upstreams)}
 <form method="post" action="/signout"><button id="signout" type="submit">Sign out (revoke the grant)</button></form>
 <p><a href="/">Home</a></p>`,
   );

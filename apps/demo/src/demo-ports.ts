@@ -6,6 +6,9 @@ export interface DemoPorts {
   github: number;
   corpBackend: number;
   githubBackend: number;
+  /** The MCP backends behind the aggregate route `/mcp`. */
+  corpMcp: number;
+  githubMcp: number;
 }
 
 /** The ports `examples/two-upstreams.yaml` names, which `npm start` uses. */
@@ -16,6 +19,8 @@ export const DEFAULT_PORTS: Readonly<DemoPorts> = {
   github: 9002,
   corpBackend: 9101,
   githubBackend: 9102,
+  corpMcp: 9111,
+  githubMcp: 9112,
 };
 
 /**

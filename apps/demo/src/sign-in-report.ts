@@ -1,3 +1,5 @@
+import type { AggregateReport } from './aggregate-report.js';
+
 /** One protected route of the demo and what its backend receives. */
 export interface DemoRoute {
   path: string;
@@ -36,6 +38,8 @@ export interface SignInReport {
   legs: LegReport[];
   claims: Record<string, unknown>;
   backends: BackendReport[];
+  /** The aggregate route's merged tools and one call per backend, when the demo has one. */
+  aggregate?: AggregateReport;
 }
 
 /** `midp_a…` plus the length: enough to tell tokens apart, never enough to use one. */

@@ -5,6 +5,7 @@ import { type GatewayConfig, loadConfig } from '@auth/config';
 import { type MockIdp, startMockIdp } from '@auth/mock-idp';
 import { createGateway, createLogger, shutdownGracefully } from '@auth/server';
 import { startEchoBackend } from '@auth/test-kit/echo-backend';
+import { startMcpBackend } from '@auth/test-kit/mcp-backend';
 import { startDemoClient } from './demo-client.js';
 import { DEFAULT_PORTS, type DemoPorts, parseDemoPorts, withPorts } from './demo-ports.js';
 import type { DemoRoute, DemoUpstream } from './sign-in-report.js';
@@ -32,7 +33,8 @@ const credentialHeader = (route: GatewayConfig['routes'][number]): string =>
 
 /**
  * `npm start`: two mock IdPs (an OIDC "corp" and a GitHub-shaped "github"), each naming its
- * provider and its step in the chain, two echo backends, the gateway on memory storage, and a demo
+ * provider and its step in the chain, two echo backends, two MCP backends behind the aggregate
+ * route `/mcp`, the gateway on memory storage, and a demo
  * client page to click through the whole chain (consent included) and sign out again.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<() => Promise<void>> {
@@ -74,6 +76,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<() => Promis
       ].map((backend) => startEchoBackend({ ...backend, watchIssuer: config.issuer })),
     );
     for (const backend of backends) closers.push(() => backend.close());
+    // The aggregate route's MCP backends: real SDK McpServers whose `whoami` tool answers the
+    // credentials it was called with.
+    const mcpBackends = await Promise.all([
+      startMcpBackend('corp-mcp', { port: ports.corpMcp }),
+      startMcpBackend('github-mcp', { port: ports.githubMcp }),
+    ]);
+    for (const backend of mcpBackends) closers.push(() => backend.close());
     const gateway = await createGateway({ config, logger, warnOnMemoryStorage: false });
     const server = gateway.app.listen(ports.gateway, '127.0.0.1');
     await once(server, 'listening');
@@ -85,12 +94,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<() => Promis
       upstream: route.upstream,
       header: credentialHeader(route),
     }));
+    const [aggregate] = config.aggregateRoutes;
     const client = await startDemoClient({
       gatewayUrl: config.issuer,
       clientId: 'demo',
       port: ports.client,
       upstreams,
       routes,
+      ...(aggregate === undefined
+        ? {}
+        : {
+            aggregate: {
+              path: aggregate.path,
+              backends: aggregate.backends.map(({ name, upstream }) => ({ name, upstream })),
+            },
+          }),
       // The legs' times as the gateway recorded them: when it obtained each provider's tokens.
       legTimes: async (sessionId) => {
         const stored = await gateway.storage.getAllUpstreamTokens(sessionId);
@@ -102,7 +120,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<() => Promis
       `\nDemo ready. Open ${client.url} and sign in.\n` +
         `  gateway   ${config.issuer}\n` +
         idps.map((idp, i) => `  ${upstreams[i]!.displayName.padEnd(9)} ${idp.url} (${idp.mode})\n`).join('') +
-        `  backends  ${backends.map((backend) => backend.url).join(', ')}\nPress Ctrl+C to stop.\n`,
+        `  backends  ${backends.map((backend) => backend.url).join(', ')}\n` +
+        `  MCP       ${mcpBackends.map((backend) => backend.url).join(', ')} (behind ${aggregate?.path ?? '—'})\nPress Ctrl+C to stop.\n`,
     );
   } catch (error) {
     for (const close of closers) await close();
